@@ -1,0 +1,5 @@
+"""``python -m graph`` runs the aidgraph command line."""
+
+from graph.cli import main
+
+main()

@@ -1,0 +1,58 @@
+"""``aidgraph check``: every check of the facts in one report.
+
+Three layers, each reported at the facts' own lines: the loader's validation (YAML, pydantic
+records, references), the SHACL shapes on the built graph, and — given the corpus — verbatim
+quotes and document hashes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from loaders import FactError, Problem, check_corpus, check_shapes, facts_to_graph, load_facts
+
+__all__ = ["CheckReport", "check_all"]
+
+
+@dataclass
+class CheckReport:
+    """Problems found, and what was checked."""
+
+    problems: list[Problem] = field(default_factory=list)
+    facts: int = 0
+    quotes: int = 0
+    corpus_checked: bool = False
+
+    def lines(self) -> list[str]:
+        """A one-line verdict per layer, for the terminal."""
+        if not self.facts:
+            return ["facts: not loaded"]
+        corpus = (
+            f"quotes: {self.quotes} checked against the corpus"
+            if self.corpus_checked
+            else "quotes: not verified (give --corpus or set AIDGRAPH_CORPUS)"
+        )
+        status = "OK" if not self.problems else f"{len(self.problems)} problem(s)"
+        return [f"facts: {self.facts} loaded", "shapes: SHACL validation run", corpus, f"result: {status}"]
+
+
+def check_all(seeds_dir: Path, corpus_dir: Path | None = None) -> CheckReport:
+    """Run every check; the facts' own errors stop the later layers, which need valid facts."""
+    report = CheckReport()
+    try:
+        facts = load_facts(seeds_dir)
+    except FactError as err:
+        report.problems = err.problems
+        return report
+    report.facts = len(facts.records)
+    report.quotes = sum(len(quotes) for quotes in facts.evidence.values())
+    positions = None
+    if corpus_dir is not None:
+        corpus = check_corpus(facts, corpus_dir)
+        report.problems.extend(corpus.problems)
+        report.corpus_checked = True
+        positions = corpus.positions
+    report.problems.extend(check_shapes(facts_to_graph(facts, positions=positions), facts))
+    report.problems.sort()
+    return report

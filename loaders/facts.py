@@ -1,0 +1,315 @@
+"""Load a directory of fact files into a checked :class:`FactSet`.
+
+Loading is three steps, each testable alone: :mod:`loaders.yamlsource` reads a file safely with
+line marks, :mod:`loaders.records` validates each entry with pydantic, and this module checks
+what only the whole set can tell (duplicate ids, references, evidence sources, ``part_of``
+cycles). Every problem of every file is collected; the caller gets all of them in one
+:class:`~loaders.errors.FactError`, or a set of facts that is safe to turn into RDF.
+
+Examples
+--------
+>>> facts = load_facts(Path("seeds"))  # doctest: +SKIP
+>>> facts.records["usaid"].label  # doctest: +SKIP
+'United States Agency for International Development'
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from loaders.errors import FactError, Location, Problem
+from loaders.records import ACTOR_KINDS, ID_PATTERN, SECTIONS, Mention, Record, Source
+from loaders.yamlsource import YamlDocument, read_yaml
+
+__all__ = ["FactSet", "Quote", "fact_files", "load_facts"]
+
+_PLACES = frozenset({"country", "region"})
+REFERENCES: dict[str, tuple[frozenset[str], str]] = {
+    "agency_of": (frozenset({"country"}), "country"),
+    "based_in": (frozenset({"country"}), "country"),
+    "within": (frozenset({"country"}), "country"),
+    "member_of": (frozenset({"country", "agency", "organization"}), "body"),
+    "includes": (_PLACES, "country or region"),
+    "targets": (_PLACES, "country or region"),
+    "place": (_PLACES, "country or region"),
+    "implemented_by": (ACTOR_KINDS, "actor"),
+    "announced_by": (ACTOR_KINDS, "actor"),
+    "pledged_by": (ACTOR_KINDS, "actor"),
+    "recipient": (ACTOR_KINDS | {"region"}, "recipient"),
+    "administration": (frozenset({"person"}), "person"),
+    "for_program": (frozenset({"program", "policy"}), "program"),
+    "part_of": (frozenset({"pledge"}), "pledge"),
+}
+"""Reference field → (kinds of record it may point at, the noun used in messages)."""
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim quote supporting a fact, the source it is from, and where it was written."""
+
+    source: str
+    quote: str
+    where: Location
+
+
+@dataclass
+class FactSet:
+    """Every validated source and fact, their evidence, and where each was defined."""
+
+    sources: dict[str, Source] = field(default_factory=dict)
+    records: dict[str, Record] = field(default_factory=dict)
+    evidence: dict[str, list[Quote]] = field(default_factory=dict)
+    where: dict[str, Location] = field(default_factory=dict)
+    source_where: dict[str, Location] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[Record]:
+        """The records of one kind ('pledge', 'agency', …) in id order."""
+        return [r for _, r in sorted(self.records.items()) if r.kind == kind]
+
+
+def fact_files(seeds_dir: Path) -> list[Path]:
+    """The fact files under ``seeds_dir`` (``*.yaml`` and ``*.yml``, recursively), sorted."""
+    return sorted(p for p in seeds_dir.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+
+
+def load_facts(seeds_dir: Path) -> FactSet:
+    """Read, validate and cross-check every fact file under ``seeds_dir``.
+
+    Raises
+    ------
+    FactError
+        With every problem found, each naming file, line and column.
+    """
+    if not seeds_dir.is_dir():
+        raise FactError([Problem(Location(str(seeds_dir)), "no such directory of fact files")])
+    paths = fact_files(seeds_dir)
+    if not paths:
+        raise FactError([Problem(Location(str(seeds_dir)), "no fact files (*.yaml) in this directory")])
+    loader = _Loader()
+    for path in paths:
+        loader.read(path)
+    loader.cross_check()
+    if loader.problems:
+        raise FactError(loader.problems)
+    return loader.facts
+
+
+@dataclass
+class _Entry:
+    """A validated entry and where its fields were written."""
+
+    doc: YamlDocument
+    path: tuple[str | int, ...]
+
+    def at(self, *more: str | int) -> Location:
+        return self.doc.location((*self.path, *more))
+
+
+class _Loader:
+    """Accumulates records and problems across files, then checks the set as a whole."""
+
+    def __init__(self) -> None:
+        self.facts = FactSet()
+        self.problems: list[Problem] = []
+        self.entries: dict[str, _Entry] = {}
+        self.invalid_ids: set[str] = set()
+        self.mentions: list[tuple[Mention, _Entry]] = []
+        self.default_sources: dict[str, tuple[str, Location]] = {}
+
+    # -- per file -------------------------------------------------------------------------
+
+    def read(self, path: Path) -> None:
+        try:
+            doc = read_yaml(path)
+        except FactError as err:
+            self.problems.extend(err.problems)
+            return
+        self.facts.files.append(doc.path)
+        if not isinstance(doc.data, dict):
+            self.problems.append(Problem(doc.location(()), "a fact file is a mapping of sections (sources:, pledges:, …)"))
+            return
+        default = doc.data.get("source")
+        if default is not None:
+            if isinstance(default, str):
+                self.default_sources[doc.path] = (default, doc.location(("source",)))
+            else:
+                self.problems.append(Problem(doc.location(("source",)), "'source' must be one source id"))
+        for section, items in doc.data.items():
+            if section == "source":
+                continue
+            model = SECTIONS.get(section)
+            if model is None:
+                hint = _did_you_mean(section, [*SECTIONS, "source"])
+                self.problems.append(Problem(doc.location((section,)), f"unknown section {section!r}{hint}"))
+                continue
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                self.problems.append(Problem(doc.location((section,)), f"section {section!r} must be a list of entries"))
+                continue
+            for index, item in enumerate(items):
+                self._validate(model, item, _Entry(doc, (section, index)))
+
+    def _validate(self, model: type[BaseModel], item: Any, entry: _Entry) -> None:
+        kind = model.kind  # type: ignore[attr-defined]
+        raw_id = item.get("id") if isinstance(item, dict) else None
+        name = f"{kind} {raw_id!r}" if isinstance(raw_id, str) else f"{kind} #{entry.path[1] + 1}"  # type: ignore[operator]
+        try:
+            record = model.model_validate(item)
+        except ValidationError as err:
+            if isinstance(raw_id, str):
+                self.invalid_ids.add(raw_id)
+            for error in err.errors():
+                self.problems.append(Problem(entry.at(*error["loc"]), f"{name}: {_explain(error, model)}"))
+            return
+        if isinstance(record, Mention):
+            self.mentions.append((record, entry))
+        elif isinstance(record, Source):
+            self._define(self.facts.sources, self.facts.source_where, record, entry, name)
+        else:
+            assert isinstance(record, Record)
+            if self._define(self.facts.records, self.facts.where, record, entry, name):
+                self.entries[record.id] = entry
+                self.facts.evidence[record.id] = [
+                    Quote(item.source or "", item.quote, entry.at("evidence", i))
+                    for i, item in enumerate(record.evidence)
+                ]
+
+    def _define(
+        self, table: dict[str, Any], where: dict[str, Location], record: Any, entry: _Entry, name: str
+    ) -> bool:
+        if record.id in table:
+            self.problems.append(Problem(entry.at("id"), f"{name}: duplicate id (first defined at {where[record.id]})"))
+            return False
+        table[record.id] = record
+        where[record.id] = entry.at()
+        return True
+
+    # -- whole set --------------------------------------------------------------------------
+
+    def cross_check(self) -> None:
+        self._resolve_sources()
+        for mention, entry in self.mentions:
+            if self._known(mention.about, entry.at("about"), f"mention of {mention.about!r}", None, "fact"):
+                self.facts.evidence[mention.about].append(
+                    Quote(mention.source or "", mention.quote, entry.at("quote"))
+                )
+        for record_id, record in self.facts.records.items():
+            entry = self.entries[record_id]
+            name = f"{record.kind} {record_id!r}"
+            for field_name, (kinds, noun) in REFERENCES.items():
+                value = getattr(record, field_name, None)
+                targets = value if isinstance(value, list) else [value] if value else []
+                for i, target in enumerate(targets):
+                    at = entry.at(field_name, i) if isinstance(value, list) else entry.at(field_name)
+                    self._known(target, at, name, kinds, noun, field_name)
+            if not self.facts.evidence[record_id]:
+                self.problems.append(Problem(entry.at(), f"{name}: no evidence (add a quote under 'evidence:')"))
+        self._check_cycles("part_of", "is part of itself through")
+        self._check_cycles("includes", "includes itself through")
+
+    def _resolve_sources(self) -> None:
+        """Fill in each quote's default source and check every source id is registered."""
+        for path, (source_id, at) in self.default_sources.items():
+            self._known_source(source_id, at, "file's default source")
+        for record_id, quotes in self.facts.evidence.items():
+            self.facts.evidence[record_id] = list(self._with_sources(record_id, quotes))
+        for i, (mention, entry) in enumerate(self.mentions):
+            if mention.source is None and entry.doc.path in self.default_sources:
+                mention = mention.model_copy(update={"source": self.default_sources[entry.doc.path][0]})
+                self.mentions[i] = (mention, entry)
+            elif mention.source is None:
+                self.problems.append(Problem(entry.at(), f"mention of {mention.about!r}: {_NO_SOURCE}"))
+                continue
+            self._known_source(mention.source, entry.at("source"), f"mention of {mention.about!r}")
+
+    def _with_sources(self, record_id: str, quotes: list[Quote]) -> Iterator[Quote]:
+        kind = self.facts.records[record_id].kind
+        for quote in quotes:
+            source = quote.source or self.default_sources.get(quote.where.path, ("", None))[0]
+            if not source:
+                self.problems.append(Problem(quote.where, f"{kind} {record_id!r}: {_NO_SOURCE}"))
+                continue
+            if self._known_source(source, quote.where, f"{kind} {record_id!r}"):
+                yield Quote(source, quote.quote, quote.where)
+
+    def _known_source(self, source_id: str, at: Location, name: str) -> bool:
+        if source_id in self.facts.sources:
+            return True
+        hint = _did_you_mean(source_id, self.facts.sources)
+        self.problems.append(Problem(at, f"{name}: unknown source {source_id!r}{hint}"))
+        return False
+
+    def _known(
+        self,
+        target: str,
+        at: Location,
+        name: str,
+        kinds: frozenset[str] | None,
+        noun: str,
+        field_name: str = "",
+    ) -> bool:
+        record = self.facts.records.get(target)
+        if record is None:
+            if target not in self.invalid_ids:
+                hint = _did_you_mean(target, self.facts.records)
+                self.problems.append(Problem(at, f"{name}: unknown {noun} {target!r}{hint}"))
+            return False
+        if kinds is not None and record.kind not in kinds:
+            expected = " or ".join(sorted(kinds))
+            self.problems.append(
+                Problem(at, f"{name}: {field_name} {target!r} is a {record.kind}, expected {expected}")
+            )
+            return False
+        return True
+
+    def _check_cycles(self, field_name: str, wording: str) -> None:
+        reported: set[str] = set()
+        for start in sorted(self.facts.records):
+            chain = [start]
+            while True:
+                value = getattr(self.facts.records[chain[-1]], field_name, None)
+                nexts = [v for v in (value if isinstance(value, list) else [value]) if v in self.facts.records]
+                cycle_at = next((n for n in nexts if n in chain), None)
+                if cycle_at is not None:
+                    if start == cycle_at and start not in reported:
+                        reported.update(chain)
+                        path = " → ".join([*chain, cycle_at])
+                        record = self.facts.records[start]
+                        self.problems.append(
+                            Problem(self.entries[start].at(field_name), f"{record.kind} {start!r} {wording} {path}")
+                        )
+                    break
+                if not nexts or len(chain) > len(self.facts.records):
+                    break
+                chain.append(nexts[0])
+
+
+_NO_SOURCE = "quote has no source (add 'source:' to the quote or at the top of the file)"
+
+
+def _explain(error: Any, model: type[BaseModel]) -> str:
+    """A pydantic error as a sentence a curator understands."""
+    loc = [str(part) for part in error["loc"] if not str(part).startswith(("function-", "constrained-"))]
+    field_name = ".".join(loc)
+    kind = error["type"]
+    if kind == "missing":
+        return f"missing required field {field_name!r}"
+    if kind == "extra_forbidden":
+        return f"unknown field {field_name!r}{_did_you_mean(loc[-1], model.model_fields)}"
+    message = error["msg"].removeprefix("Value error, ").replace("Input should be", "should be")
+    if kind == "string_pattern_mismatch" and loc[-1:] == ["id"]:
+        message = f"does not match {ID_PATTERN}"
+    return f"{field_name}: {message}" if field_name else message
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

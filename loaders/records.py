@@ -1,0 +1,242 @@
+"""Typed records of the fact format, validated with pydantic.
+
+One model per section of a fact file. Models check what can be checked inside one record (types,
+id syntax, amounts, dates, code lists, unknown fields); references between records are checked
+later by :mod:`loaders.facts`, which sees every file. A field that holds ids accepts one id or a
+list of ids.
+
+Examples
+--------
+>>> Pledge.model_validate({"id": "p1", "label": "A pledge", "pledged_by": "us",
+...     "amount": "5.8 billion", "recipient": "central-america"}).amount
+Decimal('5800000000')
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from loaders.values import check_duration, check_partial_date, parse_amount
+
+__all__ = [
+    "ACTOR_KINDS",
+    "SECTIONS",
+    "Agency",
+    "Country",
+    "EvidenceItem",
+    "Mention",
+    "ID_PATTERN",
+    "Organization",
+    "Person",
+    "Pledge",
+    "Policy",
+    "Program",
+    "Record",
+    "Region",
+    "Source",
+    "Statistic",
+]
+
+ID_PATTERN = r"^[a-z0-9](?:[a-z0-9_-]{0,78}[a-z0-9])?$"
+
+
+def _check_id(text: str) -> str:
+    if not re.match(ID_PATTERN, text):
+        raise ValueError(
+            f"id {text!r} cannot form an IRI: use lowercase ASCII letters, digits, '-' and '_' "
+            "(e.g. 'usaid', 'dfc-el-salvador'), at most 80 characters"
+        )
+    return text
+
+
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+def _text_amount(value: Any) -> Any:
+    return parse_amount(value) if isinstance(value, str) else value
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+Ids = Annotated[list[Id], BeforeValidator(_one_or_many)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Amount = Annotated[Decimal, BeforeValidator(_text_amount), Field(ge=0, allow_inf_nan=False)]
+PartialDate = Annotated[str, AfterValidator(check_partial_date)]
+Duration = Annotated[str, AfterValidator(check_duration)]
+Qualifier = Literal["exact", "about", "at-least", "up-to"]
+PledgeKind = Literal[
+    "announced-pledge",
+    "pipeline-commitment",
+    "budget-request",
+    "appropriation",
+    "planned-spending",
+    "development-finance",
+]
+FundingType = Literal["public", "private", "loans", "investment"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class EvidenceItem(_Strict):
+    """A verbatim quote and the source it is from (defaults to the file's ``source``)."""
+
+    source: Id | None = None
+    quote: Text
+
+
+def _quote_or_mapping(value: Any) -> Any:
+    return {"quote": value} if isinstance(value, str) else value
+
+
+Evidence = Annotated[EvidenceItem, BeforeValidator(_quote_or_mapping)]
+
+
+class Record(_Strict):
+    """Fields every curated fact has: id, label, other names, a note and evidence."""
+
+    kind: ClassVar[str] = "record"
+    id: Id
+    label: Text
+    aliases: list[Text] = []
+    note: Text | None = None
+    evidence: list[Evidence] = []
+
+
+class Country(Record):
+    """A sovereign state (and its national government)."""
+
+    kind: ClassVar[str] = "country"
+    iso_code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
+class Region(Record):
+    """A group of countries or a part of one country."""
+
+    kind: ClassVar[str] = "region"
+    includes: Ids = []
+    within: Id | None = None
+
+
+class Organization(Record):
+    """A non-government body: think tank, caucus, company, gang."""
+
+    kind: ClassVar[str] = "organization"
+    based_in: Ids = []
+
+
+class Agency(Record):
+    """A government body of one country."""
+
+    kind: ClassVar[str] = "agency"
+    agency_of: Id
+
+
+class Person(Record):
+    """A person, with the bodies they serve and their office at the time of the sources."""
+
+    kind: ClassVar[str] = "person"
+    member_of: Ids = []
+    position: Text | None = None
+
+
+class _Initiative(Record):
+    implemented_by: Ids = []
+    targets: Ids = []
+    announced_by: Ids = []
+    announced_on: PartialDate | None = None
+    administration: Id | None = None
+    started_on: PartialDate | None = None
+    ended_on: PartialDate | None = None
+    goals: list[Text] = []
+
+
+class Program(_Initiative):
+    """A development or protection initiative."""
+
+    kind: ClassVar[str] = "program"
+
+
+class Policy(_Initiative):
+    """An enforcement, legal, budgetary or diplomatic measure."""
+
+    kind: ClassVar[str] = "policy"
+
+
+class Pledge(Record):
+    """A commitment of money with a stated amount."""
+
+    kind: ClassVar[str] = "pledge"
+    pledged_by: Id
+    recipient: Ids = []
+    for_program: Id | None = None
+    amount: Amount
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
+    qualifier: Qualifier = "exact"
+    pledge_kind: PledgeKind | None = None
+    funding: list[FundingType] = []
+    new_money: bool | None = None
+    duration: Duration | None = None
+    part_of: Id | None = None
+    announced_on: PartialDate | None = None
+    announced_by: Ids = []
+    targets: Ids = []
+
+
+class Statistic(Record):
+    """A figure a source reports about migration or the measures against it."""
+
+    kind: ClassVar[str] = "statistic"
+    measure: Text
+    value: Amount
+    unit: Text
+    qualifier: Qualifier = "exact"
+    period: PartialDate | None = None
+    period_end: PartialDate | None = None
+    place: Id | None = None
+    announced_by: Ids = []
+
+
+class Source(_Strict):
+    """An entry of the source registry: one article of the corpus."""
+
+    kind: ClassVar[str] = "source"
+    id: Id
+    file: Text
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = None
+    title: Text
+    outlet: Text | None = None
+    published: PartialDate | None = None
+    note: Text | None = None
+
+
+class Mention(_Strict):
+    """Extra evidence for a fact defined elsewhere, e.g. a known agency named in a new article."""
+
+    kind: ClassVar[str] = "mention"
+    about: Id
+    source: Id | None = None
+    quote: Text
+
+
+SECTIONS: dict[str, type[_Strict]] = {
+    "sources": Source,
+    "countries": Country,
+    "regions": Region,
+    "agencies": Agency,
+    "organizations": Organization,
+    "people": Person,
+    "programs": Program,
+    "policies": Policy,
+    "pledges": Pledge,
+    "statistics": Statistic,
+    "mentions": Mention,
+}
+"""Section name in a fact file → the model of its entries."""
+
+ACTOR_KINDS = frozenset({"country", "agency", "organization", "person"})

@@ -1,0 +1,166 @@
+"""Safe reading of one YAML fact file into plain data plus the line of every value.
+
+The reader keeps every scalar as text (no implicit floats or dates), refuses what a hand-written
+fact file never needs and an attacker might use (object-constructing tags, anchors and aliases,
+duplicate keys, deep nesting), and records where each value sits so that validation errors can
+name the line. libyaml's C parser is used when PyYAML was built with it.
+
+Examples
+--------
+>>> doc = read_yaml_text("pledges:\\n  - id: p1\\n    amount: 5.8 billion\\n", "x.yaml")
+>>> doc.data
+{'pledges': [{'id': 'p1', 'amount': '5.8 billion'}]}
+>>> str(doc.location(("pledges", 0, "amount")))
+'x.yaml:3:13'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from loaders.errors import FactError, Location, Problem
+
+__all__ = ["MAX_DEPTH", "YamlDocument", "read_yaml", "read_yaml_text"]
+
+MAX_DEPTH = 32
+"""Fact files are at most a few levels deep; anything deeper is an error, not a stack overflow."""
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+Path_ = tuple[str | int, ...]
+
+
+class _TextResolver(yaml.resolver.BaseResolver):
+    """Resolve every plain scalar to a string: types are decided by validation, not by YAML."""
+
+    yaml_implicit_resolvers: dict[str, list[Any]] = {}
+
+
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _Loader(yaml.cyaml.CParser, _TextResolver):  # type: ignore[misc]
+        """A composer-only loader on libyaml: it builds nodes with marks, never objects."""
+
+        def __init__(self, stream: str) -> None:
+            yaml.cyaml.CParser.__init__(self, stream)
+            _TextResolver.__init__(self)
+
+else:  # pragma: no cover - PyYAML built without libyaml
+
+    class _Loader(  # type: ignore[no-redef]
+        yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer, _TextResolver
+    ):
+        """The same loader in pure Python, for PyYAML builds without libyaml."""
+
+        def __init__(self, stream: str) -> None:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            yaml.composer.Composer.__init__(self)
+            _TextResolver.__init__(self)
+
+
+@dataclass
+class YamlDocument:
+    """The plain data of a fact file and the position of every mapping, list and value in it."""
+
+    path: str
+    data: Any
+    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def location(self, path: Sequence[str | int]) -> Location:
+        """Where the value at ``path`` (or its nearest enclosing value) was written."""
+        key = tuple(path)
+        while key and key not in self.marks:
+            key = key[:-1]
+        line, column = self.marks.get(key, (1, 1))
+        return Location(self.path, line, column)
+
+
+def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
+    """Read and compose one fact file, raising :class:`FactError` for anything unsafe or malformed."""
+    name = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise FactError([Problem(Location(name), f"cannot read file: {err.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        problem = Problem(Location(name, line, column), "file is not UTF-8 text (save it as UTF-8)")
+        raise FactError([problem]) from None
+    return read_yaml_text(text, name)
+
+
+def read_yaml_text(text: str, name: str) -> YamlDocument:
+    """Compose YAML text into a :class:`YamlDocument`; ``name`` is used in error messages."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
+        message = " ".join(filter(None, [err.context, err.problem])) or "malformed YAML"
+        raise FactError([Problem(where, f"malformed YAML: {message}")]) from None
+    except (yaml.YAMLError, RecursionError) as err:
+        raise FactError([Problem(Location(name), f"malformed YAML: {err}")]) from None
+    finally:
+        loader.dispose()
+    document = YamlDocument(name, None)
+    if node is None:
+        raise FactError([Problem(Location(name), "file is empty: write at least one section")])
+    problems: list[Problem] = []
+    document.data = _to_data(node, (), document, problems, set())
+    if problems:
+        raise FactError(problems)
+    return document
+
+
+def _to_data(
+    node: yaml.Node, path: Path_, doc: YamlDocument, problems: list[Problem], seen: set[int]
+) -> Any:
+    """Turn a node into str / list / dict, recording marks and every problem met."""
+    where = Location(doc.path, node.start_mark.line + 1, node.start_mark.column + 1)
+    doc.marks[path] = (where.line, where.column)
+    if id(node) in seen:
+        problems.append(Problem(where, "YAML anchors and aliases (&, *) are not allowed in fact files"))
+        return None
+    seen.add(id(node))
+    if node.tag not in _PLAIN_TAGS:
+        problems.append(Problem(where, f"YAML tag {node.tag!r} is not allowed in fact files"))
+        return None
+    if len(path) > MAX_DEPTH:
+        problems.append(Problem(where, f"nested more than {MAX_DEPTH} levels deep"))
+        return None
+    if isinstance(node, yaml.ScalarNode):
+        return None if not node.style and node.value in _NULLS else node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_data(item, (*path, i), doc, problems, seen) for i, item in enumerate(node.value)]
+    mapping: dict[str, Any] = {}
+    first_seen: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        key_where = Location(doc.path, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+            problems.append(Problem(key_where, "mapping keys must be plain text"))
+            continue
+        key = key_node.value
+        if key in first_seen:
+            problems.append(
+                Problem(key_where, f"duplicate key {key!r} (first written on line {first_seen[key]})")
+            )
+            continue
+        first_seen[key] = key_where.line
+        mapping[key] = _to_data(value_node, (*path, key), doc, problems, seen)
+    return mapping
