@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(BIN)/aidgraph build $(if $(wildcard $(CORPUS)),--corpus $(CORPUS))
 
 lint: $(STAMP)
-	$(BIN)/ruff check --select $(RUFF_RULES) .
+	$(BIN)/ruff check --line-length 120 --select $(RUFF_RULES) .
 
 test: lint
 	$(BIN)/python -m pytest

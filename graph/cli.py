@@ -8,8 +8,6 @@ imported inside the commands so that ``aidgraph --help`` starts instantly.
 
 from __future__ import annotations
 
-import functools
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +32,9 @@ class _Group(click.Group):
             for problem in err.problems:
                 click.echo(str(problem), err=True)
             count = len(err.problems)
-            raise click.ClickException(f"{count} problem{'s' * (count != 1)} in the facts; nothing was written") from None
+            raise click.ClickException(
+                f"{count} problem{'s' * (count != 1)} in the facts; nothing was written"
+            ) from None
         except AidgraphError as err:
             raise click.ClickException(str(err)) from None
 
@@ -142,7 +142,9 @@ def check(seeds: Path, corpus: Path | None) -> None:
     show_default=True,
     help="RDF serialization.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
+)
 def export(seeds: Path, fmt: str, output: Path | None) -> None:
     """Export the graph (facts and ontology) as Turtle, N-Triples, JSON-LD, RDF/XML or TriG.
 

@@ -16,13 +16,13 @@ from rdflib import Graph
 __all__ = ["RDF_FORMATS", "serialize"]
 
 RDF_FORMATS: dict[str, tuple[str, str]] = {
-    "turtle": ("turtle", ".ttl"),
-    "nt": ("nt", ".nt"),
-    "jsonld": ("json-ld", ".jsonld"),
-    "xml": ("pretty-xml", ".rdf"),
-    "trig": ("trig", ".trig"),
+    "turtle": ("turtle", "turtle"),
+    "nt": ("nt", "nt"),
+    "jsonld": ("json-ld", "json-ld"),
+    "xml": ("xml", "xml"),
+    "trig": ("trig", "trig"),
 }
-"""Format name on the command line → (rdflib serializer, usual file extension)."""
+"""Format name on the command line → (rdflib serializer, rdflib parser that reads it back)."""
 
 
 def serialize(graph: Graph, fmt: str = "turtle") -> bytes:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from rdflib import Graph
 from rdflib.namespace import RDF
 
+from loaders.values import plain_decimal
 from ontology import AG
 
 __all__ = ["CLASS_ORDER", "Summary", "summarize"]
@@ -76,4 +77,5 @@ def summarize(graph: Graph) -> Summary:
         currency = str(graph.value(pledge, AG.currency))
         amount = graph.value(pledge, AG.amount)
         totals[currency] = totals.get(currency, Decimal(0)) + Decimal(str(amount))
+    totals = {currency: plain_decimal(total) for currency, total in totals.items()}
     return Summary(len(graph), dict(entities), len(pledges), len(top_level), totals)

@@ -48,7 +48,9 @@ def check_corpus(facts: FactSet, corpus_dir: Path) -> CorpusReport:
         try:
             data = path.read_bytes()
         except OSError:
-            report.problems.append(Problem(where, f"source {source_id!r}: file {source.file!r} not found in {corpus_dir}"))
+            report.problems.append(
+                Problem(where, f"source {source_id!r}: file {source.file!r} not found in {corpus_dir}")
+            )
             continue
         digest = sha256_of(data)
         if source.sha256 and source.sha256 != digest:
@@ -65,7 +67,10 @@ def check_corpus(facts: FactSet, corpus_dir: Path) -> CorpusReport:
             start = text.find(quote.quote)
             if start < 0:
                 report.problems.append(
-                    Problem(quote.where, f"{kind} {fact_id!r}: quote not found verbatim in source {quote.source!r}: {_short(quote.quote)}")
+                    Problem(
+                        quote.where,
+                        f"{kind} {fact_id!r}: quote not found verbatim in source {quote.source!r}: {_short(quote.quote)}",
+                    )
                 )
                 continue
             report.positions[(quote.source, quote.quote)] = (start, start + len(quote.quote))

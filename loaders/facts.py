@@ -8,8 +8,8 @@ cycles). Every problem of every file is collected; the caller gets all of them i
 
 Examples
 --------
->>> facts = load_facts(Path("seeds"))  # doctest: +SKIP
->>> facts.records["usaid"].label  # doctest: +SKIP
+>>> facts = load_facts(Path("seeds"))
+>>> facts.records["usaid"].label
 'United States Agency for International Development'
 """
 
@@ -133,7 +133,9 @@ class _Loader:
             return
         self.facts.files.append(doc.path)
         if not isinstance(doc.data, dict):
-            self.problems.append(Problem(doc.location(()), "a fact file is a mapping of sections (sources:, pledges:, …)"))
+            self.problems.append(
+                Problem(doc.location(()), "a fact file is a mapping of sections (sources:, pledges:, …)")
+            )
             return
         default = doc.data.get("source")
         if default is not None:
@@ -152,7 +154,9 @@ class _Loader:
             if items is None:
                 continue
             if not isinstance(items, list):
-                self.problems.append(Problem(doc.location((section,)), f"section {section!r} must be a list of entries"))
+                self.problems.append(
+                    Problem(doc.location((section,)), f"section {section!r} must be a list of entries")
+                )
                 continue
             for index, item in enumerate(items):
                 self._validate(model, item, _Entry(doc, (section, index)))
@@ -182,9 +186,7 @@ class _Loader:
                     for i, item in enumerate(record.evidence)
                 ]
 
-    def _define(
-        self, table: dict[str, Any], where: dict[str, Location], record: Any, entry: _Entry, name: str
-    ) -> bool:
+    def _define(self, table: dict[str, Any], where: dict[str, Location], record: Any, entry: _Entry, name: str) -> bool:
         if record.id in table:
             self.problems.append(Problem(entry.at("id"), f"{name}: duplicate id (first defined at {where[record.id]})"))
             return False
@@ -196,11 +198,10 @@ class _Loader:
 
     def cross_check(self) -> None:
         self._resolve_sources()
+        mentioned = {mention.about for mention, _ in self.mentions}
         for mention, entry in self.mentions:
             if self._known(mention.about, entry.at("about"), f"mention of {mention.about!r}", None, "fact"):
-                self.facts.evidence[mention.about].append(
-                    Quote(mention.source or "", mention.quote, entry.at("quote"))
-                )
+                self.facts.evidence[mention.about].append(Quote(mention.source or "", mention.quote, entry.at("quote")))
         for record_id, record in self.facts.records.items():
             entry = self.entries[record_id]
             name = f"{record.kind} {record_id!r}"
@@ -210,35 +211,38 @@ class _Loader:
                 for i, target in enumerate(targets):
                     at = entry.at(field_name, i) if isinstance(value, list) else entry.at(field_name)
                     self._known(target, at, name, kinds, noun, field_name)
-            if not self.facts.evidence[record_id]:
+            if not record.evidence and record_id not in mentioned:
                 self.problems.append(Problem(entry.at(), f"{name}: no evidence (add a quote under 'evidence:')"))
         self._check_cycles("part_of", "is part of itself through")
         self._check_cycles("includes", "includes itself through")
 
     def _resolve_sources(self) -> None:
         """Fill in each quote's default source and check every source id is registered."""
-        for path, (source_id, at) in self.default_sources.items():
+        for source_id, at in self.default_sources.values():
             self._known_source(source_id, at, "file's default source")
         for record_id, quotes in self.facts.evidence.items():
             self.facts.evidence[record_id] = list(self._with_sources(record_id, quotes))
         for i, (mention, entry) in enumerate(self.mentions):
-            if mention.source is None and entry.doc.path in self.default_sources:
+            if mention.source is not None:
+                self._known_source(mention.source, entry.at("source"), f"mention of {mention.about!r}")
+            elif entry.doc.path in self.default_sources:
                 mention = mention.model_copy(update={"source": self.default_sources[entry.doc.path][0]})
                 self.mentions[i] = (mention, entry)
-            elif mention.source is None:
+            else:
                 self.problems.append(Problem(entry.at(), f"mention of {mention.about!r}: {_NO_SOURCE}"))
-                continue
-            self._known_source(mention.source, entry.at("source"), f"mention of {mention.about!r}")
 
     def _with_sources(self, record_id: str, quotes: list[Quote]) -> Iterator[Quote]:
         kind = self.facts.records[record_id].kind
         for quote in quotes:
-            source = quote.source or self.default_sources.get(quote.where.path, ("", None))[0]
-            if not source:
+            if quote.source:
+                if self._known_source(quote.source, quote.where, f"{kind} {record_id!r}"):
+                    yield quote
+            elif quote.where.path in self.default_sources:
+                source = self.default_sources[quote.where.path][0]
+                if source in self.facts.sources:  # an unknown default is reported once, above
+                    yield Quote(source, quote.quote, quote.where)
+            else:
                 self.problems.append(Problem(quote.where, f"{kind} {record_id!r}: {_NO_SOURCE}"))
-                continue
-            if self._known_source(source, quote.where, f"{kind} {record_id!r}"):
-                yield Quote(source, quote.quote, quote.where)
 
     def _known_source(self, source_id: str, at: Location, name: str) -> bool:
         if source_id in self.facts.sources:

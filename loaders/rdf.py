@@ -144,7 +144,7 @@ def evidence_id(fact_id: str, source_id: str, quote: str) -> str:
     Examples
     --------
     >>> evidence_id("usaid", "aljazeera-2021", "USAID")
-    'usaid-8f9a38d06a70'
+    'usaid-ae091f8d592a'
     """
     digest = hashlib.sha256(f"{source_id}\n{quote}".encode()).hexdigest()[:12]
     return f"{fact_id}-{digest}"
@@ -208,8 +208,8 @@ def _add_evidence(
     graph.add((node, AG.quote, Literal(quote.quote)))
     span = positions.get((quote.source, quote.quote)) if positions else None
     if span:
-        graph.add((node, OA.start, Literal(span[0], datatype=XSD.nonNegativeInteger)))
-        graph.add((node, OA.end, Literal(span[1], datatype=XSD.nonNegativeInteger)))
+        graph.add((node, OA.start, Literal(span[0], datatype=XSD.integer)))
+        graph.add((node, OA.end, Literal(span[1], datatype=XSD.integer)))
     return node
 
 

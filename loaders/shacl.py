@@ -1,8 +1,7 @@
 """Run the SHACL shapes on a built graph and report violations at the facts' own lines.
 
-Examples
---------
->>> # problems = check_shapes(graph, facts); [] when the graph conforms
+pyshacl does the validation; this module only maps each result's focus node back to the fact,
+source or quote it came from, so a violation reads like any other fact problem.
 """
 
 from __future__ import annotations

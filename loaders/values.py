@@ -26,6 +26,7 @@ __all__ = [
     "check_partial_date",
     "date_precision",
     "parse_amount",
+    "plain_decimal",
 ]
 
 MAX_AMOUNT = Decimal(10) ** 18
@@ -78,6 +79,17 @@ def parse_amount(text: str) -> Decimal:
     value = number * _SCALES[(match["scale"] or "").lower()]
     if value >= MAX_AMOUNT:
         raise ValueError(f"{text!r} is too large (amounts must be below 10**18)")
+    return plain_decimal(value)
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """``value`` without exponent or trailing zeros, for display and comparison.
+
+    Examples
+    --------
+    >>> plain_decimal(Decimal("5.8E+9")), plain_decimal(Decimal("0.50"))
+    (Decimal('5800000000'), Decimal('0.5'))
+    """
     return Decimal(int(value)) if value == value.to_integral_value() else value.normalize()
 
 

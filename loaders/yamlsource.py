@@ -128,9 +128,7 @@ def read_yaml_text(text: str, name: str) -> YamlDocument:
     return document
 
 
-def _to_data(
-    node: yaml.Node, path: Path_, doc: YamlDocument, problems: list[Problem], seen: set[int]
-) -> Any:
+def _to_data(node: yaml.Node, path: Path_, doc: YamlDocument, problems: list[Problem], seen: set[int]) -> Any:
     """Turn a node into str / list / dict, recording marks and every problem met."""
     where = Location(doc.path, node.start_mark.line + 1, node.start_mark.column + 1)
     doc.marks[path] = (where.line, where.column)
@@ -157,9 +155,7 @@ def _to_data(
             continue
         key = key_node.value
         if key in first_seen:
-            problems.append(
-                Problem(key_where, f"duplicate key {key!r} (first written on line {first_seen[key]})")
-            )
+            problems.append(Problem(key_where, f"duplicate key {key!r} (first written on line {first_seen[key]})"))
             continue
         first_seen[key] = key_where.line
         mapping[key] = _to_data(value_node, (*path, key), doc, problems, seen)

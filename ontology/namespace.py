@@ -51,6 +51,7 @@ class AG(DefinedNamespace):
     Person: URIRef  # a named person
     Country: URIRef  # a sovereign state and its national government
     Region: URIRef  # a group of countries or a part of one
+    Place: URIRef  # a country or a region
     Program: URIRef  # a development or protection initiative
     Policy: URIRef  # an enforcement, legal, budgetary or diplomatic measure
     Pledge: URIRef  # a commitment of money with a stated amount

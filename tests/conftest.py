@@ -1,0 +1,105 @@
+"""Shared fixtures: the seed graph is built once per session; small fact sets are written per test."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+
+MINIMAL_SOURCES = """\
+sources:
+  - id: s1
+    file: article.txt
+    title: An article
+"""
+MINIMAL_FACTS = """\
+source: s1
+countries:
+  - id: us
+    label: United States
+    iso_code: US
+    evidence: [The United States pledged money]
+  - id: sv
+    label: El Salvador
+    iso_code: SV
+    evidence: [money to El Salvador]
+agencies:
+  - id: dfc
+    label: Development Finance Corporation
+    agency_of: us
+    evidence: [The Development Finance Corporation pledged]
+pledges:
+  - id: dfc-sv
+    label: DFC money for El Salvador
+    pledged_by: dfc
+    recipient: sv
+    amount: 1 billion
+    evidence: [pledged $1 billion to El Salvador]
+"""
+MINIMAL_ARTICLE = (
+    "The United States pledged money. The Development Finance Corporation pledged "
+    "$1 billion to El Salvador. It sent money to El Salvador.\n"
+)
+
+
+def corpus_path() -> Path:
+    """The corpus the seeds were curated from: $AIDGRAPH_CORPUS or ../shared/corpus."""
+    return Path(os.environ.get("AIDGRAPH_CORPUS") or ROOT.parent / "shared" / "corpus")
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    path = corpus_path()
+    assert path.is_dir(), f"the corpus is needed for these tests: {path} (set AIDGRAPH_CORPUS)"
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_build(corpus_dir: Path):
+    """The graph and facts built from the bundled seeds, with quote offsets."""
+    from graph.build import build_graph
+
+    return build_graph(SEEDS, corpus_dir)
+
+
+@pytest.fixture(scope="session")
+def seed_graph(seed_build) -> Graph:
+    return seed_build[0]
+
+
+@pytest.fixture
+def write_seeds(tmp_path: Path) -> Callable[..., Path]:
+    """Write fact files into a fresh seeds directory; defaults give a small valid set."""
+
+    def write(files: dict[str, str | bytes] | None = None, *, minimal: bool = True) -> Path:
+        seeds = tmp_path / "seeds"
+        seeds.mkdir(exist_ok=True)
+        contents: dict[str, str | bytes] = {}
+        if minimal:
+            contents = {"sources.yaml": MINIMAL_SOURCES, "facts.yaml": MINIMAL_FACTS}
+        contents.update(files or {})
+        for name, text in contents.items():
+            path = seeds / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return seeds
+
+    return write
+
+
+@pytest.fixture
+def minimal_corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "article.txt").write_text(MINIMAL_ARTICLE, encoding="utf-8")
+    return corpus

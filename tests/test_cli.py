@@ -1,0 +1,130 @@
+"""The command line: exit codes, exact messages, nothing written on error, the console script."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+
+from graph.cli import cli
+from ontology import AG, entity_iri
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_build_writes_turtle_and_prints_summary(runner: CliRunner, write_seeds, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["build", "--seeds", str(write_seeds()), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == f"Wrote {out / 'aidgraph.ttl'}"
+    assert "pledges: 1 (1 not part of another), total USD 1,000,000,000" in result.output
+    graph = Graph().parse(out / "aidgraph.ttl")
+    assert graph.value(entity_iri("dfc-sv"), AG.pledgedBy) == entity_iri("dfc")
+    assert (out / "manifest.json").is_file()
+
+
+def test_error_build_prints_every_problem_and_writes_nothing(runner: CliRunner, write_seeds, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "aidgraph.ttl").write_text("previous build")
+    seeds = write_seeds(
+        {
+            "x.yaml": "source: s1\npledges:\n  - id: p2\n    label: P\n    pledged_by: dfcc\n    amount: 5\n    evidence: [x]\n"
+        }
+    )
+    result = runner.invoke(cli, ["build", "--seeds", str(seeds), "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{seeds / 'x.yaml'}:5:17: pledge 'p2': unknown actor 'dfcc' (did you mean 'dfc'?)",
+        "Error: 1 problem in the facts; nothing was written",
+    ]
+    assert (out / "aidgraph.ttl").read_text() == "previous build"
+    assert sorted(p.name for p in out.iterdir()) == ["aidgraph.ttl"]
+
+
+def test_seeds_from_environment(runner: CliRunner, write_seeds, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["build", "--out", str(tmp_path / "o")], env={"AIDGRAPH_SEEDS": str(write_seeds())})
+    assert result.exit_code == 0, result.output
+
+
+def test_check_passes_with_corpus(runner: CliRunner, write_seeds, minimal_corpus: Path) -> None:
+    result = runner.invoke(cli, ["check", "--seeds", str(write_seeds()), "--corpus", str(minimal_corpus)])
+    assert result.exit_code == 0, result.output
+    assert "quotes: 4 checked against the corpus" in result.output
+    assert result.output.splitlines()[-1] == "result: OK"
+
+
+def test_check_without_corpus_says_quotes_were_not_verified(runner: CliRunner, write_seeds) -> None:
+    result = runner.invoke(cli, ["check", "--seeds", str(write_seeds())], env={"AIDGRAPH_CORPUS": ""})
+    assert result.exit_code == 0
+    assert "quotes: not verified" in result.output
+
+
+def test_error_check_reports_missing_quote_and_bad_hash(runner: CliRunner, write_seeds, minimal_corpus: Path) -> None:
+    seeds = write_seeds(
+        {
+            "sources.yaml": "sources:\n  - id: s1\n    file: article.txt\n    title: A\n    sha256: " + "0" * 64 + "\n",
+            "more.yaml": "source: s1\ncountries:\n  - id: mx\n    label: Mexico\n    iso_code: MX\n    evidence: [Mexico pledged]\n",
+        }
+    )
+    result = runner.invoke(cli, ["check", "--seeds", str(seeds), "--corpus", str(minimal_corpus)])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert (
+        f"{seeds / 'more.yaml'}:6:16: country 'mx': quote not found verbatim in source 's1': 'Mexico pledged'" in lines
+    )
+    assert any(line.startswith(f"{seeds / 'sources.yaml'}:2:5: source 's1': sha256 is ") for line in lines)
+    assert lines[-1] == "Error: 2 problem(s) found"
+
+
+def test_export_formats_to_stdout_and_file(runner: CliRunner, write_seeds, tmp_path: Path) -> None:
+    seeds = str(write_seeds())
+    result = runner.invoke(cli, ["export", "--seeds", seeds, "--format", "nt"])
+    assert result.exit_code == 0
+    assert "<https://w3id.org/aidgraph/id/dfc-sv> <https://w3id.org/aidgraph/ontology#amount>" in result.stdout
+    target = tmp_path / "g.jsonld"
+    result = runner.invoke(cli, ["export", "--seeds", seeds, "--format", "jsonld", "-o", str(target)])
+    assert result.exit_code == 0
+    assert len(Graph().parse(target, format="json-ld")) > 0
+
+
+def test_error_unknown_export_format(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["export", "--format", "csv"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--format'" in result.stderr
+
+
+def test_every_command_has_help_with_examples(runner: CliRunner) -> None:
+    for name, command in cli.commands.items():
+        assert command.help and "Examples:" in command.help, name
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0 and "Usage: " in result.output
+
+
+def test_installed_console_script_runs() -> None:
+    script = Path(sys.executable).parent / "aidgraph"
+    result = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "aidgraph, version 0.1.0"
+
+
+def test_python_dash_m_graph(write_seeds, tmp_path: Path) -> None:
+    env = {**os.environ, "AIDGRAPH_SEEDS": str(write_seeds())}
+    result = subprocess.run(
+        [sys.executable, "-m", "graph", "build", "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "1 not part of another" in result.stdout

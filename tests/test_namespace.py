@@ -1,0 +1,62 @@
+"""The closed namespace, the ontology file and the code lists name exactly the same terms."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from loaders.rdf import _CODES, CLASSES
+from ontology import AG, ONTOLOGY_IRI, ontology_path, shapes_path
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return Graph().parse(ontology_path(), format="turtle")
+
+
+def _ontology_terms(ontology: Graph) -> set[URIRef]:
+    namespace = str(AG._NS)
+    return {s for s in ontology.subjects() if isinstance(s, URIRef) and str(s).startswith(namespace)}
+
+
+def test_namespace_and_ontology_declare_the_same_terms(ontology: Graph) -> None:
+    declared = {AG[name] for name in AG.__annotations__}
+    assert declared == _ontology_terms(ontology)
+
+
+def test_every_term_has_label_and_definition(ontology: Graph) -> None:
+    for term in _ontology_terms(ontology) | {ONTOLOGY_IRI}:
+        assert ontology.value(term, RDFS.label) is not None, term
+        assert ontology.value(term, SKOS.definition) is not None, term
+
+
+def test_properties_have_a_domain_or_range_and_classes_a_superclass(ontology: Graph) -> None:
+    for prop in ontology.subjects(RDF.type, OWL.ObjectProperty):
+        assert (prop, RDFS.domain, None) in ontology or (prop, RDFS.range, None) in ontology, prop
+    for cls in ontology.subjects(RDF.type, OWL.Class):
+        assert (cls, RDFS.subClassOf, None) in ontology, cls
+
+
+def test_misspelled_term_is_an_error() -> None:
+    with pytest.raises(AttributeError):
+        AG.pledgeBy  # noqa: B018
+
+
+def test_code_list_notations_match_the_ontology(ontology: Graph) -> None:
+    for _, concepts in _CODES.values():
+        for notation, concept in concepts.items():
+            assert str(ontology.value(concept, SKOS.notation)) == notation
+
+
+def test_record_kinds_map_to_ontology_classes(ontology: Graph) -> None:
+    for cls in CLASSES.values():
+        assert (cls, RDF.type, OWL.Class) in ontology
+
+
+def test_shapes_parse_and_target_ontology_classes(ontology: Graph) -> None:
+    shapes = Graph().parse(shapes_path(), format="turtle")
+    sh_target = URIRef("http://www.w3.org/ns/shacl#targetClass")
+    targets = set(shapes.objects(None, sh_target))
+    assert AG.Pledge in targets and AG.Evidence in targets
+    assert all((t, RDF.type, OWL.Class) in ontology for t in targets)
