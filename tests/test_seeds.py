@@ -1,0 +1,224 @@
+"""The curated facts of each article, asserted as SPARQL over the built seed graph.
+
+A future edit that breaks an amount, a date or who pledged to whom fails here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from rdflib import Graph
+
+from graph.check import check_all
+from ontology import PREFIXES
+
+ROOT_SEEDS = "seeds"
+PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def rows(graph: Graph, query: str) -> list[tuple]:
+    """Query results as tuples of Python values (Decimal, str, …)."""
+    return [tuple(None if v is None else v.toPython() for v in row) for row in graph.query(PROLOGUE + query)]
+
+
+def pledge(graph: Graph, pledge_id: str) -> dict:
+    query = f"""
+    SELECT ?donor ?amount ?currency ?qualifier ?kind ?on ?parent ?program
+    WHERE {{
+      aid:{pledge_id} a ag:Pledge ; ag:pledgedBy ?d ; ag:amount ?amount ; ag:currency ?currency ;
+                      ag:amountQualifier/skos:notation ?qualifier .
+      BIND(STRAFTER(STR(?d), STR(aid:)) AS ?donor)
+      OPTIONAL {{ aid:{pledge_id} ag:pledgeKind/skos:notation ?kind }}
+      OPTIONAL {{ aid:{pledge_id} ag:announcedOn ?on }}
+      OPTIONAL {{ aid:{pledge_id} ag:partOf ?p . BIND(STRAFTER(STR(?p), STR(aid:)) AS ?parent) }}
+      OPTIONAL {{ aid:{pledge_id} ag:forProgram ?g . BIND(STRAFTER(STR(?g), STR(aid:)) AS ?program) }}
+    }}"""
+    (row,) = rows(graph, query)
+    keys = ["donor", "amount", "currency", "qualifier", "kind", "on", "parent", "program"]
+    result = dict(zip(keys, row, strict=True))
+    result["on"] = None if result["on"] is None else str(result["on"])
+    recipients = f"SELECT (STRAFTER(STR(?r), STR(aid:)) AS ?id) WHERE {{ aid:{pledge_id} ag:recipient ?r }} ORDER BY ?id"
+    result["recipients"] = [r[0] for r in rows(graph, recipients)]
+    return result
+
+
+def test_seeds_pass_every_check_with_the_corpus(corpus_dir) -> None:
+    report = check_all(__import__("pathlib").Path(ROOT_SEEDS), corpus_dir)
+    assert [str(p) for p in report.problems] == []
+    assert report.corpus_checked and report.quotes > 100
+
+
+def test_every_source_is_registered_with_hash_title_and_date(seed_graph: Graph) -> None:
+    found = rows(
+        seed_graph,
+        "SELECT ?file ?issued ?title WHERE { ?s a ag:SourceDocument ; ag:fileName ?file ; ag:sha256 ?sha ;"
+        " dcterms:issued ?issued ; dcterms:title ?title } ORDER BY ?file",
+    )
+    assert [(f, str(d)) for f, d, _ in found] == [
+        ("000_82c84af3a9d35e79.txt", "2018-12"),
+        ("001_6d3b585246def78f.txt", "2017"),
+        ("002_96092abe030347fe.txt", "2020"),
+        ("003_0900b88f7300df9c.txt", "2021"),
+        ("004_53a8dbf1426993b7.txt", "2017-10-26"),
+    ]
+    assert (
+        found[4][2] == "The U.S. and Mexico want to slow migration from Central America. Will mass deportations help?"
+    )
+
+
+def test_2018_us_commitment_and_its_parts(seed_graph: Graph) -> None:
+    whole = pledge(seed_graph, "us-2018-development-commitment")
+    assert (whole["donor"], whole["amount"], whole["parent"]) == ("us", Decimal("7800000000"), None)
+    assert whole["recipients"] == ["central-america", "southern-mexico"]
+    central = pledge(seed_graph, "us-2018-central-america")
+    assert (central["amount"], central["recipients"], central["parent"]) == (
+        Decimal("5800000000"),
+        ["central-america"],
+        "us-2018-development-commitment",
+    )
+    south = pledge(seed_graph, "us-2018-southern-mexico")
+    assert (south["amount"], south["recipients"], south["on"]) == (
+        Decimal("2000000000"),
+        ["southern-mexico"],
+        "2018-12",
+    )
+    opic = pledge(seed_graph, "opic-2018-new-money")
+    assert (opic["donor"], opic["amount"], opic["qualifier"], opic["kind"], opic["parent"]) == (
+        "opic",
+        Decimal("2000000000"),
+        "about",
+        "development-finance",
+        "us-2018-development-commitment",
+    )
+    assert rows(seed_graph, "SELECT ?new WHERE { aid:opic-2018-new-money ag:newMoney ?new }") == [(True,)]
+
+
+def test_2018_mexico_plans_30_billion_over_five_years(seed_graph: Graph) -> None:
+    mexico = pledge(seed_graph, "mexico-southern-development-30bn")
+    assert (mexico["donor"], mexico["amount"], mexico["kind"], mexico["recipients"]) == (
+        "mx",
+        Decimal("30000000000"),
+        "planned-spending",
+        ["southern-mexico"],
+    )
+    assert rows(seed_graph, "SELECT (STR(?d) AS ?x) WHERE { aid:mexico-southern-development-30bn ag:duration ?d }") == [
+        ("P5Y",)
+    ]
+    assert bool(
+        seed_graph.query(PROLOGUE + "ASK { aid:mexico-southern-development-30bn ag:announcedBy aid:lopez-obrador }")
+    )
+
+
+def test_2017_reuters_alliance_for_prosperity(seed_graph: Graph) -> None:
+    funding = pledge(seed_graph, "alliance-for-prosperity-funding")
+    assert (funding["amount"], funding["qualifier"], funding["program"]) == (
+        Decimal("750000000"),
+        "at-least",
+        "alliance-for-prosperity",
+    )
+    assert rows(seed_graph, "SELECT ?p WHERE { aid:john-kelly ag:position ?p }") == [
+        ("Secretary of Homeland Security",)
+    ]
+    assert bool(seed_graph.query(PROLOGUE + "ASK { aid:john-kelly ag:memberOf aid:dhs . aid:dhs ag:agencyOf aid:us }"))
+    assert bool(seed_graph.query(PROLOGUE + "ASK { aid:alliance-for-prosperity ag:administration aid:barack-obama }"))
+
+
+def test_2020_dfc_pledges_one_per_country(seed_graph: Graph) -> None:
+    found = rows(
+        seed_graph,
+        "SELECT ?iso ?amount WHERE { ?p ag:pledgedBy aid:dfc ; ag:amount ?amount ; ag:recipient ?c . ?c ag:isoCode ?iso }"
+        " ORDER BY ?iso",
+    )
+    assert found == [("GT", Decimal("1000000000")), ("HN", Decimal("1000000000")), ("SV", Decimal("1000000000"))]
+    private = pledge(seed_graph, "dfc-private-sector-2bn")
+    assert (private["amount"], private["recipients"]) == (Decimal("2000000000"), [])
+    assert rows(seed_graph, "SELECT ?v WHERE { aid:national-guard-troops-25000 ag:value ?v }") == [(Decimal("25000"),)]
+    assert rows(seed_graph, "SELECT (STR(?d) AS ?x) WHERE { aid:tariff-threat-2019 ag:announcedOn ?d }") == [("2019",)]
+
+
+def test_2021_planting_opportunities(seed_graph: Graph) -> None:
+    implementers = rows(
+        seed_graph, "SELECT ?b WHERE { aid:planting-opportunities ag:implementedBy ?x . ?x rdfs:label ?b } ORDER BY ?b"
+    )
+    assert implementers == [
+        ("Mexican Agency for International Development Cooperation",),
+        ("United States Agency for International Development",),
+    ]
+    assert bool(seed_graph.query(PROLOGUE + "ASK { aid:planting-opportunities ag:targets aid:northern-triangle }"))
+    youth = rows(
+        seed_graph,
+        "SELECT ?v ?q WHERE { aid:planting-opportunities-youth-500k ag:value ?v ; ag:amountQualifier/skos:notation ?q }",
+    )
+    assert youth == [(Decimal("500000"), "at-least")]
+    detained = rows(
+        seed_graph,
+        "SELECT ?v ?q WHERE { aid:us-border-detentions-fy-1-7m ag:value ?v ; ag:amountQualifier/skos:notation ?q }",
+    )
+    assert detained == [(Decimal("1700000"), "about")]
+
+
+def test_2017_latimes_collaboration_and_enforcement_policies(seed_graph: Graph) -> None:
+    dated = rows(
+        seed_graph,
+        "SELECT ?id (STR(?d) AS ?date) WHERE { VALUES ?x { aid:us-mexico-northern-triangle-collaboration aid:end-of-daca"
+        " aid:end-of-central-american-minors-program } ?x ag:announcedOn ?d BIND(STRAFTER(STR(?x), STR(aid:)) AS ?id) }"
+        " ORDER BY ?id",
+    )
+    assert dated == [
+        ("end-of-central-american-minors-program", "2017-08"),
+        ("end-of-daca", "2017-09"),
+        ("us-mexico-northern-triangle-collaboration", "2017-10-26"),
+    ]
+    assert bool(
+        seed_graph.query(
+            PROLOGUE + "ASK { aid:us-mexico-northern-triangle-collaboration ag:announcedBy aid:mark-green }"
+        )
+    )
+    children = rows(
+        seed_graph,
+        "SELECT ?v (STR(?y) AS ?year) WHERE { aid:unaccompanied-children-2014 ag:value ?v ; ag:periodStart ?y }",
+    )
+    assert children == [(Decimal("68000"), "2014")]
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        "remain-in-mexico",
+        "public-health-border-returns",
+        "end-of-central-american-minors-program",
+        "end-of-daca",
+        "temporary-protected-status",
+        "tariff-threat-2019",
+        "mexico-troop-deployment",
+    ],
+)
+def test_enforcement_and_legal_measures_are_policies(seed_graph: Graph, policy: str) -> None:
+    assert bool(seed_graph.query(PROLOGUE + f"ASK {{ aid:{policy} a ag:Policy ; ag:evidence/ag:quote ?q }}"))
+
+
+def test_donor_totals_respect_part_of(seed_graph: Graph) -> None:
+    totals = rows(
+        seed_graph,
+        "SELECT ?donor (SUM(?a) AS ?total) WHERE { ?p a ag:Pledge ; ag:pledgedBy ?d ; ag:amount ?a ; ag:currency 'USD' ."
+        " FILTER NOT EXISTS { ?p ag:partOf ?whole } BIND(STRAFTER(STR(?d), STR(aid:)) AS ?donor) } GROUP BY ?donor ORDER BY ?donor",
+    )
+    assert totals == [
+        ("dfc", Decimal("5000000000")),
+        ("mx", Decimal("30000000000")),
+        ("us", Decimal("8550000000")),
+    ]
+
+
+def test_every_alias_the_texts_use_is_recorded(seed_graph: Graph) -> None:
+    aliases = {row[0] for row in rows(seed_graph, "SELECT ?a WHERE { ?x skos:altLabel ?a }")}
+    assert {"Amexcid", "Lopez Obrador", "López Obrador", "OPIC", "USAID", "DHS", "NAFTA", "Pena Nieto"} <= aliases
+
+
+def test_regions_and_members(seed_graph: Graph) -> None:
+    members = rows(
+        seed_graph, "SELECT ?iso WHERE { aid:central-america ag:includes+ ?c . ?c ag:isoCode ?iso } ORDER BY ?iso"
+    )
+    assert members == [("GT",), ("HN",), ("SV",)]
+    assert bool(seed_graph.query(PROLOGUE + "ASK { aid:southern-mexico ag:within aid:mx }"))
