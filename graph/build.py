@@ -2,30 +2,23 @@
 
 ``aidgraph build`` writes ``aidgraph.ttl`` (data and ontology) and ``manifest.json`` (a
 fingerprint of the inputs) atomically: on any error nothing is written and earlier outputs stay.
-Other commands reuse the Turtle when the fingerprint still matches the seeds, so they never read
-stale data and never re-read the YAML needlessly.
+Other commands reuse the Turtle while :func:`graph.cache.current_graph` says it still matches the
+seeds, so they never read stale data and never re-read the YAML needlessly.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
 
+from graph.cache import GRAPH_FILE, MANIFEST_FILE, fingerprint, manifest_bytes
 from graph.export import serialize
 from graph.files import write_atomic
 from loaders import FactSet, check_corpus, facts_to_graph, load_facts
-from loaders.facts import fact_files
-from ontology import ontology_path
 
-__all__ = ["BuildResult", "GRAPH_FILE", "MANIFEST_FILE", "build", "build_graph", "fingerprint"]
-
-GRAPH_FILE = "aidgraph.ttl"
-MANIFEST_FILE = "manifest.json"
-_FORMAT_VERSION = "1"
+__all__ = ["BuildResult", "build", "build_graph"]
 
 
 @dataclass
@@ -50,27 +43,9 @@ def build_graph(seeds_dir: Path, corpus_dir: Path | None = None) -> tuple[Graph,
 
 def build(seeds_dir: Path, out_dir: Path, corpus_dir: Path | None = None) -> BuildResult:
     """Build the graph and write ``aidgraph.ttl`` and ``manifest.json`` into ``out_dir``."""
+    key = fingerprint(seeds_dir)
     graph, facts = build_graph(seeds_dir, corpus_dir)
-    key = fingerprint(seeds_dir, corpus_dir)
     graph_path = out_dir / GRAPH_FILE
     write_atomic(graph_path, serialize(graph, "turtle"))
-    manifest = {"format": _FORMAT_VERSION, "fingerprint": key, "files": facts.files}
-    write_atomic(out_dir / MANIFEST_FILE, (json.dumps(manifest, indent=2) + "\n").encode())
+    write_atomic(out_dir / MANIFEST_FILE, manifest_bytes(key, facts.files, corpus_dir is not None))
     return BuildResult(graph, facts, graph_path, key)
-
-
-def fingerprint(seeds_dir: Path, corpus_dir: Path | None = None) -> str:
-    """A SHA-256 over everything a build reads: fact files, ontology and the corpus articles.
-
-    Content, not timestamps, decides whether an earlier build is current.
-    """
-    digest = hashlib.sha256(_FORMAT_VERSION.encode())
-    digest.update(ontology_path().read_bytes())
-    for path in fact_files(seeds_dir) if seeds_dir.is_dir() else []:
-        digest.update(str(path.relative_to(seeds_dir)).encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    if corpus_dir is not None and corpus_dir.is_dir():
-        for path in sorted(corpus_dir.iterdir()):
-            if path.is_file():
-                digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()

@@ -24,10 +24,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from loaders.errors import FactError, Location, Problem
+from loaders.paths import fact_files
 from loaders.records import ACTOR_KINDS, ID_PATTERN, SECTIONS, Mention, Record, Source
 from loaders.yamlsource import YamlDocument, read_yaml
 
-__all__ = ["FactSet", "Quote", "fact_files", "load_facts"]
+__all__ = ["FactSet", "Quote", "load_facts"]
 
 _PLACES = frozenset({"country", "region"})
 REFERENCES: dict[str, tuple[frozenset[str], str]] = {
@@ -72,11 +73,6 @@ class FactSet:
     def of_kind(self, kind: str) -> list[Record]:
         """The records of one kind ('pledge', 'agency', …) in id order."""
         return [r for _, r in sorted(self.records.items()) if r.kind == kind]
-
-
-def fact_files(seeds_dir: Path) -> list[Path]:
-    """The fact files under ``seeds_dir`` (``*.yaml`` and ``*.yml``, recursively), sorted."""
-    return sorted(p for p in seeds_dir.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
 
 
 def load_facts(seeds_dir: Path) -> FactSet:

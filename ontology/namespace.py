@@ -15,7 +15,9 @@ rdflib.term.URIRef('https://w3id.org/aidgraph/id/usaid')
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+from rdflib.namespace import DefinedNamespace
+
+from ontology.prefixes import AG_NS, AID_NS, EV_NS, PREFIXES, SRC_NS
 
 __all__ = [
     "AG",
@@ -23,25 +25,23 @@ __all__ = [
     "EV",
     "OA",
     "ONTOLOGY_IRI",
-    "PREFIXES",
     "SRC",
     "entity_iri",
     "evidence_iri",
     "source_iri",
 ]
 
-BASE = "https://w3id.org/aidgraph/"
-ONTOLOGY_IRI = URIRef(BASE + "ontology")
-AID = Namespace(BASE + "id/")
-SRC = Namespace(BASE + "source/")
-EV = Namespace(BASE + "evidence/")
-OA = Namespace("http://www.w3.org/ns/oa#")
+ONTOLOGY_IRI = URIRef(AG_NS.rstrip("#"))
+AID = Namespace(AID_NS)
+SRC = Namespace(SRC_NS)
+EV = Namespace(EV_NS)
+OA = Namespace(PREFIXES["oa"])
 
 
 class AG(DefinedNamespace):
     """Terms of the aidgraph ontology (``https://w3id.org/aidgraph/ontology#``)."""
 
-    _NS = Namespace(BASE + "ontology#")
+    _NS = Namespace(AG_NS)
     _fail = True
 
     # classes
@@ -122,25 +122,6 @@ class AG(DefinedNamespace):
     fileName: URIRef
     sha256: URIRef
     outlet: URIRef
-
-
-PREFIXES: dict[str, str] = {
-    "ag": str(AG._NS),
-    "aid": str(AID),
-    "src": str(SRC),
-    "ev": str(EV),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "prov": str(PROV),
-    "org": str(ORG),
-    "foaf": str(FOAF),
-    "oa": str(OA),
-}
-"""Prefixes bound in every export and available to every query without declaring them."""
 
 
 def entity_iri(entity_id: str) -> URIRef:

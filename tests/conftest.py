@@ -103,3 +103,11 @@ def minimal_corpus(tmp_path: Path) -> Path:
     corpus.mkdir()
     (corpus / "article.txt").write_text(MINIMAL_ARTICLE, encoding="utf-8")
     return corpus
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory: pytest.TempPathFactory):
+    """An Oxigraph store of the seed graph, built in memory (no build/ directory involved)."""
+    from graph.store import open_store
+
+    return open_store(SEEDS, tmp_path_factory.mktemp("no-build"))

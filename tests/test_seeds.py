@@ -38,7 +38,9 @@ def pledge(graph: Graph, pledge_id: str) -> dict:
     keys = ["donor", "amount", "currency", "qualifier", "kind", "on", "parent", "program"]
     result = dict(zip(keys, row, strict=True))
     result["on"] = None if result["on"] is None else str(result["on"])
-    recipients = f"SELECT (STRAFTER(STR(?r), STR(aid:)) AS ?id) WHERE {{ aid:{pledge_id} ag:recipient ?r }} ORDER BY ?id"
+    recipients = (
+        f"SELECT (STRAFTER(STR(?r), STR(aid:)) AS ?id) WHERE {{ aid:{pledge_id} ag:recipient ?r }} ORDER BY ?id"
+    )
     result["recipients"] = [r[0] for r in rows(graph, recipients)]
     return result
 

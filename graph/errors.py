@@ -1,0 +1,19 @@
+"""Errors of the graph layer, under the project's one root :class:`loaders.errors.AidgraphError`."""
+
+from __future__ import annotations
+
+from loaders.errors import AidgraphError
+
+__all__ = ["AidgraphError", "AnalysisError", "EndpointError", "QueryError"]
+
+
+class QueryError(AidgraphError):
+    """A query that cannot run: bad syntax, refused for safety, unknown name, missing parameter, timeout."""
+
+
+class AnalysisError(AidgraphError):
+    """A network analysis that cannot run: unknown metric or projection, empty graph, no convergence."""
+
+
+class EndpointError(AidgraphError):
+    """A remote SPARQL server that is unreachable, slow, or answers with an error or garbage."""

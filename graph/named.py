@@ -1,0 +1,143 @@
+"""The library of named queries: ``.rq`` files shipped in ``graph/queries`` with a comment header.
+
+A header names the query and its parameters::
+
+    # title: Pledges
+    # description: Every pledge with donor, recipients, amount, date and the source that says so.
+    # param: donor (id): only pledges by this actor, e.g. dfc
+    # param: entity (id, required): the entity to explain
+
+Parameter types say how a value is bound: ``id`` (an entity, ``aid:<id>``), ``source`` (a source
+document, ``src:<id>``), ``text`` (a string literal) and ``date`` (``YYYY``, ``YYYY-MM`` or
+``YYYY-MM-DD``). Optional parameters left out leave their variable free, so the query answers
+for every value.
+
+Examples
+--------
+>>> queries = named_queries()
+>>> queries["pledges"].title
+'Pledges'
+>>> get_named("totals-by-doner")
+Traceback (most recent call last):
+...
+graph.errors.QueryError: unknown named query 'totals-by-doner' (did you mean 'totals-by-donor'...?); ...
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from graph.errors import QueryError
+from ontology.prefixes import AID_NS, SRC_NS, XSD_NS
+
+__all__ = ["NamedQuery", "Parameter", "bind_parameters", "get_named", "named_queries", "parse_named_query"]
+
+_PARAM = re.compile(r"^(?P<name>\w+) \((?P<type>id|source|text|date)(?P<required>, required)?\): (?P<help>.+)$")
+_ID = re.compile(r"^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter of a named query: its variable name, type, whether it is required, and help."""
+
+    name: str
+    type: str
+    required: bool
+    help: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A named query: its name (file stem), title, description, parameters and SPARQL text."""
+
+    name: str
+    title: str
+    description: str
+    text: str
+    parameters: tuple[Parameter, ...] = field(default=())
+
+
+def parse_named_query(name: str, text: str) -> NamedQuery:
+    """Read the header of a ``.rq`` file; every named query needs a title and a description."""
+    header: dict[str, str] = {}
+    parameters = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        key, _, value = line.lstrip("# ").partition(": ")
+        if key == "param":
+            match = _PARAM.match(value.strip())
+            if not match:
+                raise QueryError(f"named query {name!r}: bad parameter line {line!r}")
+            parameters.append(Parameter(match["name"], match["type"], bool(match["required"]), match["help"]))
+        elif key in ("title", "description"):
+            header[key] = value.strip()
+    if "title" not in header or "description" not in header:
+        raise QueryError(f"named query {name!r} needs '# title:' and '# description:' header lines")
+    return NamedQuery(name, header["title"], header["description"], text, tuple(parameters))
+
+
+@cache
+def named_queries() -> dict[str, NamedQuery]:
+    """Every named query shipped with the package, by name."""
+    folder = resources.files("graph").joinpath("queries")
+    found = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".rq"):
+            name = entry.name.removesuffix(".rq")
+            found[name] = parse_named_query(name, entry.read_text(encoding="utf-8"))
+    return found
+
+
+def get_named(name: str) -> NamedQuery:
+    """The named query ``name``, or an error suggesting the closest names."""
+    queries = named_queries()
+    if name in queries:
+        return queries[name]
+    close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
+    hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+    raise QueryError(f"unknown named query {name!r}{hint}; `aidgraph queries` lists them")
+
+
+def bind_parameters(query: NamedQuery, values: dict[str, str]) -> dict[str, Any]:
+    """Check ``values`` against the query's parameters and turn them into RDF terms.
+
+    Raises
+    ------
+    QueryError
+        For a missing required parameter, an unknown one, or a value of the wrong form.
+    """
+    import pyoxigraph as ox
+
+    known = {p.name: p for p in query.parameters}
+    for name in values:
+        if name not in known:
+            expected = ", ".join(known) or "none"
+            raise QueryError(f"named query {query.name!r} has no parameter {name!r} (parameters: {expected})")
+    bindings: dict[str, Any] = {}
+    for param in query.parameters:
+        value = values.get(param.name)
+        if value is None:
+            if param.required:
+                raise QueryError(
+                    f"named query {query.name!r} needs --param {param.name}=… ({param.type}: {param.help})"
+                )
+            continue
+        if param.type in ("id", "source"):
+            if not _ID.match(value):
+                raise QueryError(f"parameter {param.name}: {value!r} is not an id")
+            bindings[param.name] = ox.NamedNode((AID_NS if param.type == "id" else SRC_NS) + value)
+        elif param.type == "date":
+            if not _DATE.match(value):
+                raise QueryError(f"parameter {param.name}: {value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+            datatype = {4: "gYear", 7: "gYearMonth", 10: "date"}[len(value)]
+            bindings[param.name] = ox.Literal(value, datatype=ox.NamedNode(XSD_NS + datatype))
+        else:
+            bindings[param.name] = ox.Literal(value)
+    return bindings
