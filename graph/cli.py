@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -69,6 +70,14 @@ def build_dir_option(func: F) -> F:
         default=Path("build"),
         show_default=True,
         help="Built graph to reuse while it matches the seeds.",
+    )(func)
+
+
+def output_format_option(func: F) -> F:
+    """``--format table|csv|json`` for commands that print rows."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+        help="Output format.",
     )(func)
 
 
@@ -147,37 +156,126 @@ def check(seeds: Path, corpus: Path | None) -> None:
 
 @cli.command()
 @seeds_option
+@build_dir_option
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "nt", "jsonld", "xml", "trig"]),
-    default="turtle",
-    show_default=True,
-    help="RDF serialization.",
+    type=click.Choice(["turtle", "nt", "jsonld", "xml", "trig", "gexf", "graphml", "csv"]),
+    help="RDF serialization of the graph (default turtle), or gexf|graphml|csv for a --projection (default gexf).",
 )
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
+    "--projection",
+    type=click.Choice(["actors", "funding", "entities"]),
+    help="Export a network projection instead of the RDF graph.",
 )
-def export(seeds: Path, fmt: str, output: Path | None) -> None:
-    """Export the graph (facts and ontology) as Turtle, N-Triples, JSON-LD, RDF/XML or TriG.
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+def export(seeds: Path, build_dir: Path, fmt: str | None, projection: str | None, output: Path | None) -> None:
+    """Export the RDF graph, or a network projection for Gephi, Cytoscape or a spreadsheet.
+
+    The RDF graph (facts and ontology) goes out as Turtle, N-Triples, JSON-LD, RDF/XML or TriG.
+    With --projection, the actors, funding or entities network goes out as GEXF, GraphML or a
+    CSV edge list, with labels, classes and weights as attributes.
 
     \b
     Examples:
       aidgraph export > aidgraph.ttl
       aidgraph export --format jsonld -o aidgraph.jsonld
+      aidgraph export --projection actors --format gexf -o actors.gexf
+      aidgraph export --projection funding --format csv -o funding.csv
     """
-    from graph.build import build_graph
-    from graph.export import serialize
     from graph.files import write_atomic
 
-    graph, _ = build_graph(seeds)
-    data = serialize(graph, fmt)
+    if projection is None:
+        if fmt in ("gexf", "graphml", "csv"):
+            raise click.UsageError(f"--format {fmt} exports a network: add --projection actors|funding|entities")
+        from graph.build import build_graph
+        from graph.export import serialize
+
+        graph, _ = build_graph(seeds)
+        data = serialize(graph, fmt or "turtle")
+    else:
+        if fmt not in (None, "gexf", "graphml", "csv"):
+            raise click.UsageError(f"a projection exports as gexf, graphml or csv, not {fmt}")
+        from graph.netexport import projection_bytes
+        from graph.projections import project
+        from graph.store import open_store
+
+        data = projection_bytes(project(open_store(seeds, build_dir), projection), fmt or "gexf")
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
         write_atomic(output, data)
         click.echo(f"Wrote {output}", err=True)
+
+
+@cli.command()
+@click.option(
+    "--metric",
+    type=click.Choice(["degree", "betweenness", "closeness", "pagerank", "eigenvector", "in-strength", "out-strength"]),
+    default="degree",
+    show_default=True,
+    help="Centrality measure.",
+)
+@click.option(
+    "--projection",
+    type=click.Choice(["actors", "funding", "entities"]),
+    default="actors",
+    show_default=True,
+    help="Which network to measure (see README: Projections).",
+)
+@click.option("--weight", is_flag=True, help="Use edge weights (facts linking two actors, or USD).")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many to show.")
+@output_format_option
+@seeds_option
+@build_dir_option
+def centrality(
+    metric: str, projection: str, weight: bool, top: int, fmt: str, seeds: Path, build_dir: Path
+) -> None:
+    """Rank the actors (or other nodes) at the centre of the network.
+
+    \b
+    Examples:
+      aidgraph centrality
+      aidgraph centrality --metric betweenness --projection actors --top 5
+      aidgraph centrality --metric in-strength --projection funding --weight --format csv
+    """
+    from graph.centrality import rank
+    from graph.projections import project
+    from graph.store import open_store
+
+    ranking = rank(project(open_store(seeds, build_dir), projection), metric, weight=weight, top=top)
+    rows = [{"rank": r.rank, "id": r.node, "label": r.label, "class": r.cls, "score": r.score} for r in ranking]
+    _print_rows(rows, fmt, formats={"score": lambda v: f"{v:,.4f}" if v < 1000 else f"{v:,.0f}"})
+
+
+@cli.command()
+@click.option(
+    "--by",
+    type=click.Choice(["donor", "recipient", "program", "year"]),
+    default="donor",
+    show_default=True,
+    help="Group the totals by.",
+)
+@output_format_option
+@seeds_option
+@build_dir_option
+def flows(by: str, fmt: str, seeds: Path, build_dir: Path) -> None:
+    """Funding totals by donor, recipient, program or year, each amount counted once.
+
+    Only pledges that are part of no other pledge are summed, and each currency is totalled apart.
+
+    \b
+    Examples:
+      aidgraph flows
+      aidgraph flows --by recipient --format csv
+    """
+    from graph.flows import flow_totals
+    from graph.store import open_store
+
+    totals = flow_totals(open_store(seeds, build_dir), by=by)
+    rows = [{by: t.key, "currency": t.currency, "total": t.total, "pledges": t.pledges} for t in totals]
+    _print_rows(rows, fmt, formats={"total": lambda v: f"{v:,}"})
 
 
 @cli.command("query")
@@ -261,6 +359,35 @@ def queries_command(name: str | None) -> None:
     for query_name, definition in queries.items():
         params = " ".join(f"{p.name}={p.type.upper()}" + ("" if p.required else "?") for p in definition.parameters)
         click.echo(f"{query_name.ljust(width)}  {definition.title}" + (f"  [{params}]" if params else ""))
+
+
+def _print_rows(rows: list[dict[str, Any]], fmt: str, formats: dict[str, Callable[[Any], str]]) -> None:
+    """Print result rows as an aligned table, CSV or JSON."""
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=_json_number))
+        return
+    header = list(rows[0]) if rows else []
+    if fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows([[row[k] for k in header] for row in rows])
+        return
+    from graph.results import format_table
+
+    cells = [[formats.get(k, str)(row[k]) for k in header] for row in rows]
+    numeric = {i for i, k in enumerate(header) if rows and isinstance(rows[0][k], int | float | Decimal)}
+    click.echo(format_table(header, cells, numeric))
+
+
+def _json_number(value: Any) -> int | float:
+    """Decimals as JSON numbers: integers stay exact."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
 def _key_value(text: str) -> tuple[str, str]:

@@ -99,7 +99,7 @@ def test_export_formats_to_stdout_and_file(runner: CliRunner, write_seeds, tmp_p
 
 
 def test_error_unknown_export_format(runner: CliRunner) -> None:
-    result = runner.invoke(cli, ["export", "--format", "csv"])
+    result = runner.invoke(cli, ["export", "--format", "yaml"])
     assert result.exit_code == 2
     assert "Invalid value for '--format'" in result.stderr
 

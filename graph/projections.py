@@ -1,0 +1,255 @@
+"""Projections of the knowledge graph that network measures can be explained on.
+
+Centrality on the raw RDF graph (literals, classes, evidence nodes) means nothing. Each
+projection here has nodes and edges an analyst can describe in one sentence:
+
+``actors`` (undirected, :class:`networkx.Graph`)
+    Nodes are agencies, organizations, people and countries. Two actors are linked when one
+    belongs to the other (a person's membership, an agency's country, an organization's base) or
+    both take part in the same program, policy or pledge (carrying it out, announcing it, running
+    the administration behind it, giving or receiving the money). The edge ``weight`` counts the
+    facts that link them.
+``funding`` (directed, :class:`networkx.DiGraph`)
+    Money flows donor → recipient, or donor → program → recipient when a program is named. Only
+    pledges that are part of no other pledge count, so nothing is counted twice. A sum announced
+    for several recipients together goes to one joint node ("A + B"), never split by guesswork.
+    The edge ``weight`` is the amount in USD; pledges in other currencies are kept apart in
+    ``other_currencies`` and never added to it.
+``entities`` (directed, :class:`networkx.DiGraph`)
+    Every curated entity (actors, regions, programs, policies, pledges, statistics) with the
+    object relations between them (``pledgedBy``, ``recipient``, ``implementedBy``, ``targets``,
+    ``includes`` …). No literals, classes, evidence or source nodes. The edge ``weight`` counts the
+    relations between the two nodes, named in ``relations``.
+
+Node ids are the curated ids (``usaid``); every node has ``label`` and ``class`` attributes.
+
+Examples
+--------
+>>> from pathlib import Path
+>>> from graph.store import open_store
+>>> G = project(open_store(Path("seeds")), "actors")
+>>> G.nodes["usaid"]["label"], G.nodes["usaid"]["class"]
+('United States Agency for International Development', 'Agency')
+>>> G.edges["usaid", "mark-green"]["weight"]  # membership, and the 2017 collaboration
+2
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from decimal import Decimal
+from itertools import combinations
+from typing import Any
+
+import networkx as nx
+import pyoxigraph as ox
+
+from graph.errors import AnalysisError
+from graph.sparql import python_value, run_query
+
+__all__ = [
+    "PROJECTIONS",
+    "actors_projection",
+    "entities_projection",
+    "funding_projection",
+    "project",
+    "top_level_pledges",
+]
+
+_ACTOR_CLASSES = "ag:Agency ag:Organization ag:Person ag:Country"
+_ENTITY_CLASSES = _ACTOR_CLASSES + " ag:Region ag:Program ag:Policy ag:Pledge ag:Statistic"
+_RELATIONS = (
+    "agencyOf basedIn memberOf includes within implementedBy targets announcedBy administration "
+    "pledgedBy recipient forProgram partOf place"
+).split()
+_PARTICIPATION = "implementedBy announcedBy administration pledgedBy recipient".split()
+_MEMBERSHIP = "memberOf agencyOf basedIn".split()
+
+
+def project(store: ox.Store, name: str) -> nx.Graph:
+    """The projection called ``name`` (``actors``, ``funding`` or ``entities``) of the graph in ``store``."""
+    try:
+        builder = PROJECTIONS[name]
+    except KeyError:
+        raise AnalysisError(f"unknown projection {name!r}: choose one of {', '.join(PROJECTIONS)}") from None
+    return builder(store)
+
+
+def actors_projection(store: ox.Store) -> nx.Graph:
+    """Actors linked by membership or by taking part in the same program, policy or pledge."""
+    G = nx.Graph(projection="actors")
+    _add_nodes(G, store, _ACTOR_CLASSES)
+    links: dict[tuple[str, str], int] = defaultdict(int)
+    for row in _rows(store, _fill(_RELATION_QUERY, classes=_ACTOR_CLASSES, relations=_values(_MEMBERSHIP))):
+        if row["target"] in G and row["source"] != row["target"]:
+            links[_pair(row["source"], row["target"])] += 1
+    participants: dict[str, set[str]] = defaultdict(set)
+    for row in _rows(store, _PARTICIPATION_QUERY):
+        if row["actor"] in G:
+            participants[row["item"]].add(row["actor"])
+    for actors in participants.values():
+        for a, b in combinations(sorted(actors), 2):
+            links[(a, b)] += 1
+    G.add_edges_from((a, b, {"weight": w}) for (a, b), w in sorted(links.items()))
+    return G
+
+
+def funding_projection(store: ox.Store) -> nx.DiGraph:
+    """Money flowing donor → (program →) recipient; weights in USD, nothing counted twice."""
+    G = nx.DiGraph(projection="funding")
+    flows: dict[tuple[str, str], dict[str, Any]] = {}
+    for pledge in top_level_pledges(store):
+        path = [_add(G, pledge["donor"])]
+        if pledge["program"]:
+            path.append(_add(G, pledge["program"]))
+        if pledge["recipients"]:
+            path.append(_add(G, _joint(pledge["recipients"])))
+        for source, target in zip(path, path[1:], strict=False):
+            flow = flows.setdefault((source, target), {"weight": 0.0, "pledges": [], "other_currencies": {}})
+            flow["pledges"].append(pledge["id"])
+            if pledge["currency"] == "USD":
+                flow["weight"] += float(pledge["amount"])
+            else:
+                other = flow["other_currencies"]
+                other[pledge["currency"]] = other.get(pledge["currency"], Decimal(0)) + pledge["amount"]
+    for (source, target), flow in sorted(flows.items()):
+        G.add_edge(source, target, **flow)
+    return G
+
+
+def entities_projection(store: ox.Store) -> nx.DiGraph:
+    """Every curated entity and the object relations between them (no literals, classes or evidence)."""
+    G = nx.DiGraph(projection="entities")
+    _add_nodes(G, store, _ENTITY_CLASSES)
+    relations: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for row in _rows(store, _fill(_RELATION_QUERY, classes=_ENTITY_CLASSES, relations=_values(_RELATIONS))):
+        if row["target"] in G:
+            relations[(row["source"], row["target"])].append(row["relation"])
+    for (source, target), names in sorted(relations.items()):
+        G.add_edge(source, target, weight=len(names), relations=" ".join(sorted(names)))
+    return G
+
+
+PROJECTIONS: dict[str, Callable[[ox.Store], nx.Graph]] = {
+    "actors": actors_projection,
+    "funding": funding_projection,
+    "entities": entities_projection,
+}
+"""Projection name → the function that builds it."""
+
+
+def top_level_pledges(store: ox.Store) -> list[dict[str, Any]]:
+    """Pledges that are part of no other pledge, with donor, program, recipients and year.
+
+    Each of donor, program and recipients is a ``(id, label, class)`` triple (program may be None;
+    recipients is a possibly empty list).
+    """
+    pledges = {}
+    for row in _rows(store, _PLEDGE_QUERY):
+        pledges[row["id"]] = {
+            "id": row["id"],
+            "amount": row["amount"],
+            "currency": row["currency"],
+            "year": row["year"] or "",
+            "donor": (row["donor"], row["donorLabel"], row["donorClass"]),
+            "program": (row["program"], row["programLabel"], row["programClass"]) if row["program"] else None,
+            "recipients": [],
+        }
+    for row in _rows(store, _RECIPIENT_QUERY):
+        if row["id"] in pledges:
+            pledges[row["id"]]["recipients"].append((row["recipient"], row["label"], row["class"]))
+    return [pledges[key] for key in sorted(pledges)]
+
+
+def _add(G: nx.Graph, node: tuple[str, str, str]) -> str:
+    G.add_node(node[0], label=node[1], **{"class": node[2]})
+    return node[0]
+
+
+def _joint(recipients: list[tuple[str, str, str]]) -> tuple[str, str, str]:
+    """One node for one recipient, a joint node for a sum announced for several together."""
+    if len(recipients) == 1:
+        return recipients[0]
+    ordered = sorted(recipients)
+    return (" + ".join(r[0] for r in ordered), " + ".join(r[1] for r in ordered), "Joint recipients")
+
+
+def _add_nodes(G: nx.Graph, store: ox.Store, classes: str) -> None:
+    for row in _rows(store, _fill(_NODE_QUERY, classes=classes)):
+        G.add_node(row["node"], label=row["label"], **{"class": row["class"]})
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+def _values(local_names: list[str]) -> str:
+    return " ".join(f"ag:{name}" for name in local_names)
+
+
+def _fill(template: str, **values: str) -> str:
+    """Fill ``{name}`` slots of a query template with fixed vocabulary (never with user input)."""
+    for key, value in values.items():
+        template = template.replace("{" + key + "}", value)
+    return template
+
+
+def _rows(store: ox.Store, text: str) -> list[dict[str, Any]]:
+    result = run_query(store, text)
+    return [{v: python_value(t) for v, t in zip(result.variables, row, strict=True)} for row in result.rows]
+
+
+_ID = "STRAFTER(STR({var}), STR(aid:))"
+_NODE_QUERY = f"""
+SELECT ?node ?label ?class WHERE {{
+  VALUES ?type {{ {{classes}} }}
+  ?n a ?type ; rdfs:label ?label .
+  BIND({_ID.format(var="?n")} AS ?node)
+  BIND(STRAFTER(STR(?type), STR(ag:)) AS ?class)
+}}"""
+_RELATION_QUERY = f"""
+SELECT ?source ?relation ?target WHERE {{
+  VALUES ?p {{ {{relations}} }}
+  VALUES ?type {{ {{classes}} }}
+  ?s ?p ?t . ?s a ?type .
+  BIND({_ID.format(var="?s")} AS ?source)
+  BIND({_ID.format(var="?t")} AS ?target)
+  BIND(STRAFTER(STR(?p), STR(ag:)) AS ?relation)
+}}"""
+_PARTICIPATION_QUERY = f"""
+SELECT ?item ?actor WHERE {{
+  VALUES ?p {{ {{relations}} }}
+  VALUES ?type {{ ag:Program ag:Policy ag:Pledge }}
+  ?i a ?type ; ?p ?a .
+  BIND({_ID.format(var="?i")} AS ?item)
+  BIND({_ID.format(var="?a")} AS ?actor)
+}}"""
+_PARTICIPATION_QUERY = _fill(_PARTICIPATION_QUERY, relations=_values(_PARTICIPATION))
+_PLEDGE_QUERY = f"""
+SELECT ?id ?amount ?currency ?year ?donor ?donorLabel ?donorClass ?program ?programLabel ?programClass WHERE {{
+  ?p a ag:Pledge ; ag:amount ?amount ; ag:currency ?currency ; ag:pledgedBy ?d .
+  FILTER NOT EXISTS {{ ?p ag:partOf ?whole }}
+  ?d rdfs:label ?donorLabel ; a ?donorType .
+  FILTER(STRSTARTS(STR(?donorType), STR(ag:)))
+  OPTIONAL {{
+    ?p ag:forProgram ?g . ?g rdfs:label ?programLabel ; a ?programType .
+    FILTER(STRSTARTS(STR(?programType), STR(ag:)))
+  }}
+  OPTIONAL {{ ?p ag:announcedOn ?on }}
+  BIND({_ID.format(var="?p")} AS ?id)
+  BIND({_ID.format(var="?d")} AS ?donor)
+  BIND({_ID.format(var="?g")} AS ?program)
+  BIND(STRAFTER(STR(?donorType), STR(ag:)) AS ?donorClass)
+  BIND(STRAFTER(STR(?programType), STR(ag:)) AS ?programClass)
+  BIND(SUBSTR(STR(?on), 1, 4) AS ?year)
+}}"""
+_RECIPIENT_QUERY = f"""
+SELECT ?id ?recipient ?label ?class WHERE {{
+  ?p a ag:Pledge ; ag:recipient ?r .
+  ?r rdfs:label ?label ; a ?type .
+  FILTER(STRSTARTS(STR(?type), STR(ag:)))
+  BIND({_ID.format(var="?p")} AS ?id)
+  BIND({_ID.format(var="?r")} AS ?recipient)
+  BIND(STRAFTER(STR(?type), STR(ag:)) AS ?class)
+}}"""

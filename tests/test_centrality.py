@@ -1,0 +1,104 @@
+"""Centrality on small hand-built graphs, against values computed by hand, and its errors."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from graph.centrality import METRICS, centrality, rank
+from graph.errors import AnalysisError
+
+
+@pytest.fixture
+def path4() -> nx.Graph:
+    """a - b - c - d: b and c lie on the paths between the ends."""
+    G = nx.path_graph(["a", "b", "c", "d"])
+    for n in G:
+        G.nodes[n]["label"] = n.upper()
+    return G
+
+
+def test_degree_by_hand(path4: nx.Graph) -> None:
+    # degree / (n - 1): ends have 1 of 3 possible neighbours, middles 2 of 3
+    assert centrality(path4, "degree") == pytest.approx({"a": 1 / 3, "b": 2 / 3, "c": 2 / 3, "d": 1 / 3})
+
+
+def test_betweenness_by_hand(path4: nx.Graph) -> None:
+    # b lies on a–c and a–d (2 of the 3 pairs not involving b): normalized 2 / 3
+    assert centrality(path4, "betweenness") == pytest.approx({"a": 0, "b": 2 / 3, "c": 2 / 3, "d": 0})
+
+
+def test_closeness_by_hand(path4: nx.Graph) -> None:
+    # a: distances 1 + 2 + 3 = 6, closeness 3 / 6; b: 1 + 1 + 2 = 4, closeness 3 / 4
+    assert centrality(path4, "closeness") == pytest.approx({"a": 0.5, "b": 0.75, "c": 0.75, "d": 0.5})
+
+
+def test_weighted_degree_is_strength() -> None:
+    G = nx.Graph([("a", "b", {"weight": 3}), ("b", "c", {"weight": 1})])
+    assert centrality(G, "degree", weight=True) == {"a": 3.0, "b": 4.0, "c": 1.0}
+
+
+def test_weighted_paths_treat_strong_links_as_short() -> None:
+    # A square a-b-c-d-a with strong a-b, b-c (10) and weak c-d, d-a (1); distances are 1/weight.
+    # Unweighted, both routes a→c tie and b, d share them. Weighted, a→c goes through b (0.2 < 2),
+    # and b→d ties through a or c (1.1 each). Raw: b 1, a 0.5, c 0.5, d 0; normalized by 3 pairs.
+    G = nx.cycle_graph(["a", "b", "c", "d"])
+    nx.set_edge_attributes(G, {("a", "b"): 10, ("b", "c"): 10, ("c", "d"): 1, ("d", "a"): 1}, "weight")
+    assert centrality(G, "betweenness") == pytest.approx({n: 1 / 6 for n in "abcd"})
+    assert centrality(G, "betweenness", weight=True) == pytest.approx({"a": 1 / 6, "b": 1 / 3, "c": 1 / 6, "d": 0})
+
+
+def test_in_and_out_strength_on_directed_graphs() -> None:
+    G = nx.DiGraph(
+        [("us", "plan", {"weight": 7.8}), ("mx", "plan", {"weight": 30.0}), ("plan", "south", {"weight": 30.0})]
+    )
+    assert centrality(G, "in-strength", weight=True) == {"us": 0.0, "plan": 37.8, "mx": 0.0, "south": 30.0}
+    assert centrality(G, "out-strength") == {"us": 1.0, "plan": 1.0, "mx": 1.0, "south": 0.0}
+
+
+def test_pagerank_and_eigenvector_of_a_cycle_are_uniform() -> None:
+    G = nx.cycle_graph(4)
+    assert centrality(G, "pagerank") == pytest.approx({n: 0.25 for n in G})
+    assert centrality(G, "eigenvector") == pytest.approx({n: 0.5 for n in G})
+
+
+def test_ties_are_broken_by_label_then_id() -> None:
+    G = nx.Graph([("z", "hub"), ("y", "hub")])
+    G.nodes["z"]["label"] = "Alpha"
+    G.nodes["y"]["label"] = "Beta"
+    assert [r.node for r in rank(G, "degree")] == ["hub", "z", "y"]
+    assert [r.rank for r in rank(G, "degree", top=2)] == [1, 2]
+
+
+def test_error_unknown_metric(path4: nx.Graph) -> None:
+    with pytest.raises(AnalysisError, match="unknown metric 'fame': choose one of degree, betweenness"):
+        centrality(path4, "fame")
+
+
+def test_error_empty_graph() -> None:
+    with pytest.raises(AnalysisError, match="the projection is empty"):
+        centrality(nx.Graph(), "degree")
+
+
+def test_error_directed_metric_on_undirected_graph(path4: nx.Graph) -> None:
+    with pytest.raises(AnalysisError, match="in-strength needs a directed projection"):
+        centrality(path4, "in-strength")
+
+
+def test_error_eigenvector_that_does_not_converge(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
+        raise nx.PowerIterationFailedConvergence(1000)
+
+    monkeypatch.setattr(nx, "eigenvector_centrality", fail)
+    with pytest.raises(AnalysisError, match="eigenvector centrality did not converge .*; try pagerank"):
+        centrality(nx.cycle_graph(3), "eigenvector")
+
+
+@pytest.mark.parametrize("metric", METRICS)
+def test_every_metric_ranks_the_seed_projections(seed_store, metric: str) -> None:
+    from graph.projections import project
+
+    G = project(seed_store, "funding")
+    ranking = rank(G, metric, weight=True)
+    assert len(ranking) == G.number_of_nodes()
+    assert [r.score for r in ranking] == sorted((r.score for r in ranking), reverse=True)
