@@ -62,7 +62,9 @@ def _edge_csv(G: nx.Graph) -> bytes:
     extra = sorted({key for _, _, data in G.edges(data=True) for key in data} - {"weight"})
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["source", "target", "source_label", "target_label", "source_class", "target_class", "weight", *extra])
+    writer.writerow(
+        ["source", "target", "source_label", "target_label", "source_class", "target_class", "weight", *extra]
+    )
     for u, v, data in G.edges(data=True):
         ends = (G.nodes[u], G.nodes[v])
         writer.writerow(

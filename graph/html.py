@@ -1,0 +1,263 @@
+"""The interactive network page: a projection drawn with pyvis (vis-network), self-contained.
+
+The page works offline and when emailed: vis-network's script and style, shipped inside the
+pyvis package, are inlined through the project's own template (pyvis's own template links
+Bootstrap from a CDN and turns tooltips into HTML). Every value taken from the data is escaped:
+labels are drawn on the canvas as text, tooltips are built here from ``html.escape``-d values,
+and the data reach the page through Jinja's ``tojson`` (which escapes ``<``, ``>`` and ``&``).
+Physics settles the layout from a fixed seed, then stops; the same seeds give the same bytes.
+
+Examples
+--------
+>>> readable_amount(1_000_000_000), readable_amount(750_000_000), readable_amount(12_500)
+('$1.0 B', '$750 M', '$12,500')
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections import defaultdict
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pyoxigraph as ox
+
+from graph.centrality import centrality
+from graph.errors import AnalysisError
+from graph.projections import project
+from graph.sparql import python_value, run_query
+
+__all__ = ["CLASS_STYLES", "narrow", "network_page", "readable_amount"]
+
+CLASS_STYLES: dict[str, tuple[str, str]] = {
+    "Country": ("#4e79a7", "square"),
+    "Region": ("#76b7b2", "triangle"),
+    "Agency": ("#f28e2b", "dot"),
+    "Organization": ("#edc948", "dot"),
+    "Person": ("#e15759", "star"),
+    "Program": ("#59a14f", "hexagon"),
+    "Policy": ("#b07aa1", "triangleDown"),
+    "Pledge": ("#ff9da7", "diamond"),
+    "Statistic": ("#9c755f", "square"),
+    "Joint recipients": ("#bab0ac", "square"),
+}
+"""Class → (colour, vis-network shape); the legend lists the classes present."""
+
+_OPTIONS = {
+    "layout": {"randomSeed": 7, "improvedLayout": True},
+    "physics": {
+        "solver": "forceAtlas2Based",
+        "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110, "avoidOverlap": 0.4},
+        "stabilization": {"enabled": True, "iterations": 400, "fit": True},
+    },
+    "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
+    "nodes": {"font": {"size": 13, "face": "system-ui, sans-serif"}, "borderWidth": 1},
+    "edges": {
+        "font": {"size": 10, "align": "middle", "color": "#555"},
+        "color": {"color": "#9aa5b1", "highlight": "#333"},
+        "smooth": {"enabled": True, "type": "continuous"},
+    },
+}
+
+
+def readable_amount(value: float) -> str:
+    """A USD amount as people read it in a picture: '$1.0 B', '$750 M', '$12,500'."""
+    if value >= 1e9:
+        return f"${value / 1e9:.1f} B"
+    if value >= 1e6:
+        return f"${value / 1e6:.0f} M"
+    return f"${value:,.0f}"
+
+
+def narrow(
+    G: nx.Graph,
+    *,
+    focus: str | None = None,
+    depth: int = 1,
+    top: int | None = None,
+    size_by: str = "degree",
+) -> nx.Graph:
+    """``G`` cut to the neighbourhood of ``focus`` (within ``depth`` steps), or to the ``top`` nodes.
+
+    Examples
+    --------
+    >>> G = nx.path_graph(["a", "b", "c", "d"])
+    >>> sorted(narrow(G, focus="b", depth=1))
+    ['a', 'b', 'c']
+    >>> sorted(narrow(G, top=2))
+    ['b', 'c']
+    """
+    if focus is not None:
+        if focus not in G:
+            import difflib
+
+            close = difflib.get_close_matches(focus, [str(n) for n in G], n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise AnalysisError(f"--focus {focus!r} is not a node of this projection{hint}")
+        reach = nx.ego_graph(G.to_undirected(as_view=True), focus, radius=depth)
+        G = G.subgraph(reach.nodes).copy()
+    if top is not None:
+        scores = centrality(G, size_by)
+        keep = sorted(scores, key=lambda n: (-scores[n], str(n)))[:top]
+        G = G.subgraph(keep).copy()
+    return G
+
+
+def network_page(
+    store: ox.Store,
+    *,
+    projection: str = "entities",
+    focus: str | None = None,
+    depth: int = 1,
+    top: int | None = None,
+    size_by: str = "degree",
+    title: str = "aidgraph: US–Mexico cooperation on Central American migration",
+) -> str:
+    """The HTML page of a projection, narrowed and sized as asked."""
+    from pyvis.network import Network
+
+    G = narrow(project(store, projection), focus=focus, depth=depth, top=top, size_by=size_by)
+    if G.number_of_nodes() == 0:
+        raise AnalysisError("nothing to draw: the projection is empty")
+    scores = centrality(G, size_by)
+    low, high = min(scores.values()), max(scores.values())
+    details = _details(store, [str(n) for n in G])
+    net = Network(height="100%", width="100%", directed=G.is_directed(), heading=title)
+    template_dir = Path(str(resources.files("graph").joinpath("templates")))
+    net.set_template_dir(str(template_dir), "network.html")
+    for node in sorted(G, key=str):
+        data = G.nodes[node]
+        color, shape = CLASS_STYLES.get(data["class"], ("#999999", "dot"))
+        spread = (scores[node] - low) / (high - low) if high > low else 0.5
+        net.add_node(
+            str(node),
+            label=_short(data["label"]),
+            title=_tooltip(data["label"], data["class"], details.get(str(node), {})),
+            color=color,
+            shape=shape,
+            size=round(10 + 30 * spread, 2),
+            searchName=data["label"],
+        )
+    amounts = [d.get("amount", 0) for _, _, d in _edges(G, details)]
+    largest = max(amounts, default=0)
+    for source, target, data in _edges(G, details):
+        edge: dict[str, Any] = {"label": data["label"], "title": html.escape(data["label"])}
+        if data.get("amount"):
+            edge["width"] = round(1 + 9 * math.log1p(data["amount"]) / math.log1p(largest), 2)
+        net.add_edge(str(source), str(target), **edge)
+    net.set_options(json.dumps(_OPTIONS, sort_keys=True))
+    present = sorted({G.nodes[n]["class"] for n in G})
+    net.templateEnv.globals.update(
+        page_title=title,
+        summary=f"{G.number_of_nodes()} nodes, {G.number_of_edges()} links · {projection} projection · sized by {size_by}",
+        names=sorted((G.nodes[n]["label"], str(n)) for n in G),
+        legend=[(cls, *CLASS_STYLES.get(cls, ("#999999", "dot"))) for cls in present],
+        vis_js=_vis_asset("vis-network.min.js"),
+        vis_css=_vis_asset("vis-network.css"),
+    )
+    return net.generate_html()
+
+
+def _edges(G: nx.Graph, details: dict[str, dict[str, Any]]) -> list[tuple[Any, Any, dict[str, Any]]]:
+    """Edges with a display label and, for money, the USD amount they carry."""
+    out = []
+    for source, target, data in sorted(G.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
+        amount = 0.0
+        if "pledges" in data:  # funding projection: the edge is money
+            amount = float(data.get("weight", 0))
+            label = readable_amount(amount)
+        elif "relations" in data:  # entities projection: relations, with the pledge's amount
+            label = data["relations"]
+            pledge = details.get(str(source), {})
+            if pledge.get("currency") == "USD" and set(label.split()) & {"pledgedBy", "recipient"}:
+                amount = float(pledge["amount"])
+                label = f"{label} · {readable_amount(amount)}"
+        else:
+            label = f"{data.get('weight', 1)} link{'s' * (data.get('weight', 1) != 1)}"
+        out.append((source, target, {"label": label, "amount": amount}))
+    return out
+
+
+def _details(store: ox.Store, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Aliases, key facts and evidence of the drawn entities, for their tooltips."""
+    wanted = set(ids)
+    details: dict[str, dict[str, Any]] = defaultdict(lambda: {"aliases": [], "facts": [], "quotes": []})
+    for row in _rows(store, _DETAIL_QUERY):
+        if row["id"] in wanted:
+            entry = details[row["id"]]
+            if row["kind"] == "alias":
+                entry["aliases"].append(row["value"])
+            elif row["kind"] in ("amount", "currency"):
+                entry[row["kind"]] = row["value"]
+            else:
+                entry["facts"].append(f"{row['kind']}: {row['value']}")
+    for row in _rows(store, _EVIDENCE_QUERY):
+        if row["id"] in wanted:
+            details[row["id"]]["quotes"].append((row["quote"], row["source"]))
+    for entry in details.values():
+        entry["aliases"].sort()
+        entry["facts"].sort()
+        entry["quotes"].sort()
+        if "amount" in entry:
+            entry["facts"].insert(0, f"amount: {entry.get('currency', '')} {entry['amount']:,}")
+    return details
+
+
+def _tooltip(label: str, cls: str, details: dict[str, Any]) -> str:
+    """Tooltip HTML; every value from the data goes through ``html.escape``."""
+    e = html.escape
+    parts = [f'<div class="tip"><b>{e(label)}</b><span class="cls">{e(cls)}</span>']
+    if details.get("aliases"):
+        parts.append(f'<div class="aka">Also: {e("; ".join(details["aliases"]))}</div>')
+    if details.get("facts"):
+        parts.append('<div class="facts">' + "<br>".join(e(f) for f in details["facts"][:6]) + "</div>")
+    for quote, source in details.get("quotes", [])[:2]:
+        parts.append(f"<blockquote>“{e(quote)}”<cite>{e(source)}</cite></blockquote>")
+    more = len(details.get("quotes", [])) - 2
+    if more > 0:
+        parts.append(f'<div class="cls">and {more} more quote{"s" * (more != 1)}</div>')
+    return "".join(parts) + "</div>"
+
+
+def _short(label: str, limit: int = 40) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def _vis_asset(name: str) -> str:
+    import pyvis
+
+    return (Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
+
+
+def _rows(store: ox.Store, text: str) -> list[dict[str, Any]]:
+    result = run_query(store, text)
+    return [{v: python_value(t) for v, t in zip(result.variables, row, strict=True)} for row in result.rows]
+
+
+_DETAIL_QUERY = """
+SELECT ?id ?kind ?value WHERE {
+  {
+    { ?x skos:altLabel ?value BIND("alias" AS ?kind) }
+    UNION { ?x ag:position ?value BIND("position" AS ?kind) }
+    UNION { ?x ag:isoCode ?value BIND("ISO code" AS ?kind) }
+    UNION { ?x ag:amount ?value BIND("amount" AS ?kind) }
+    UNION { ?x ag:currency ?value BIND("currency" AS ?kind) }
+    UNION { ?x ag:amountQualifier/skos:notation ?value BIND("how exact" AS ?kind) }
+    UNION { ?x ag:value ?v ; ag:unit ?u BIND(CONCAT(STR(?v), " ", ?u) AS ?value) BIND("value" AS ?kind) }
+    UNION { ?x ag:announcedOn ?d BIND(STR(?d) AS ?value) BIND("announced" AS ?kind) }
+    UNION { ?x ag:startedOn ?d BIND(STR(?d) AS ?value) BIND("started" AS ?kind) }
+    UNION { ?x ag:endedOn ?d BIND(STR(?d) AS ?value) BIND("ended" AS ?kind) }
+    UNION { ?x ag:goal ?value BIND("goal" AS ?kind) }
+  }
+  FILTER(STRSTARTS(STR(?x), STR(aid:)))
+  BIND(STRAFTER(STR(?x), STR(aid:)) AS ?id)
+}"""
+_EVIDENCE_QUERY = """
+SELECT ?id ?quote ?source WHERE {
+  ?x ag:evidence ?e . ?e ag:quote ?quote ; ag:source/dcterms:title ?source .
+  BIND(STRAFTER(STR(?x), STR(aid:)) AS ?id)
+}"""

@@ -1,0 +1,73 @@
+"""Open a page in headless Chromium with the network off, recording console errors and requests.
+
+Debian's ``chromium`` is driven by Playwright (``executable_path``); no browser is downloaded.
+Every request that is not the page file itself is aborted and recorded, so a test can assert
+that nothing left the page.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@dataclass
+class PageVisit:
+    """The open page and what it did: console errors, page errors, dialogs and requests."""
+
+    page: Any
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    assert Path(path).exists(), "Debian's chromium is needed for browser tests: make browser"
+    return path
+
+
+@contextmanager
+def visit(path: Path, *, width: int = 1280, height: int = 800, settle_ms: int = 0) -> Iterator[PageVisit]:
+    """Open ``path`` (a local HTML file) offline and yield what happened."""
+    from playwright.sync_api import sync_playwright
+
+    url = path.resolve().as_uri()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": width, "height": height}, offline=True)
+            page = context.new_page()
+            seen = PageVisit(page)
+
+            def route(request_route: Any) -> None:
+                if request_route.request.url == url:
+                    request_route.continue_()
+                else:
+                    seen.requests.append(request_route.request.url)
+                    request_route.abort()
+
+            context.route("**/*", route)
+            page.on("console", lambda m: seen.errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: seen.errors.append(str(e)))
+            page.on("dialog", lambda d: (seen.dialogs.append(d.message), d.dismiss()))
+            page.goto(url)
+            if settle_ms:
+                page.wait_for_timeout(settle_ms)
+            yield seen
+        finally:
+            browser.close()

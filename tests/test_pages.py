@@ -1,0 +1,200 @@
+"""The three HTML pages, opened in headless Chromium with the network off.
+
+Each page must load without console errors, request nothing beyond its own file, draw what the
+graph holds, and run no script that hostile data tries to smuggle in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.html import network_page, readable_amount
+from graph.sankey import sankey_page
+from graph.store import open_store
+from graph.timeline import timeline_items, timeline_page
+from tests.browser import visit
+
+HOSTILE = '<img src=x onerror="window.__pwned=1;alert(1)">'
+SCRIPT = "</script><script>window.__pwned=2;alert(2)</script>"
+LINK = '<a href="javascript:window.__pwned=3">open</a> "><svg onload=alert(3)>'
+
+CANVAS_INK = """() => {
+  const canvas = document.querySelector('#network canvas');
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let ink = 0;
+  for (let i = 3; i < data.length; i += 4) { if (data[i] > 0) ink++; }
+  return ink;
+}"""
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory, seed_store) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("pages")
+    written = {}
+    for name, page in {
+        "network": network_page(seed_store),
+        "sankey": sankey_page(seed_store),
+        "timeline": timeline_page(seed_store),
+    }.items():
+        written[name] = folder / f"{name}.html"
+        written[name].write_text(page, encoding="utf-8")
+    return written
+
+
+def test_network_page_draws_every_node_offline(pages: dict[str, Path], seed_store) -> None:
+    with visit(pages["network"]) as seen:
+        page = seen.page
+        page.wait_for_selector("body[data-stabilized=true]", timeout=30_000)
+        assert page.evaluate("window.aidgraph.nodes.length") == 85
+        assert page.evaluate("window.aidgraph.edges.length") == 164
+        assert page.evaluate("window.aidgraph.network.physics.physicsEnabled") is False
+        assert page.evaluate(CANVAS_INK) > 20_000
+        page.fill("#search", "United States Agency for International Development")
+        page.dispatch_event("#search", "change")
+        assert page.evaluate("window.aidgraph.network.getSelectedNodes()") == ["usaid"]
+        legend = page.inner_text("#legend")
+        assert "Pledge" in legend and "Person" in legend
+    assert seen.errors == []
+    assert seen.requests == []
+
+
+def test_sankey_page_shows_the_funding_flows(pages: dict[str, Path]) -> None:
+    with visit(pages["sankey"]) as seen:
+        page = seen.page
+        page.wait_for_selector(".sankey-link")
+        assert page.locator(".sankey-link").count() == 10
+        values = page.evaluate("document.getElementById('aidgraph-sankey').data[0].link.value")
+        # each top-level pledge crosses donor → program, then program → recipient when one is named
+        assert sum(values) == pytest.approx(43_550_000_000 + 43_550_000_000 - 2_000_000_000)
+        labels = page.inner_text("#aidgraph-sankey")
+        assert "Mexican development plan for southern Mexico and Central America" in labels
+    assert seen.errors == []
+    assert seen.requests == []
+
+
+def test_timeline_page_shows_every_dated_fact(pages: dict[str, Path], seed_store) -> None:
+    expected = len(timeline_items(seed_store))
+    with visit(pages["timeline"]) as seen:
+        page = seen.page
+        page.wait_for_selector("#aidgraph-timeline .main-svg")
+        count = page.evaluate("document.getElementById('aidgraph-timeline').data.reduce((n, t) => n + t.x.length, 0)")
+        assert count == expected == 27
+        drawn = page.locator("#aidgraph-timeline .point").count()
+        assert drawn == expected
+    assert seen.errors == []
+    assert seen.requests == []
+
+
+def test_pages_are_deterministic(seed_store) -> None:
+    assert network_page(seed_store) == network_page(seed_store)
+    assert sankey_page(seed_store) == sankey_page(seed_store)
+    assert timeline_page(seed_store) == timeline_page(seed_store)
+
+
+@pytest.fixture(scope="module")
+def hostile_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("hostile")
+    seeds = folder / "seeds"
+    seeds.mkdir()
+    (seeds / "facts.yaml").write_text(
+        f"""
+sources:
+  - id: s1
+    file: a.txt
+    title: '{HOSTILE} {SCRIPT}'
+    published: 2019-05
+source: s1
+countries:
+  - id: us
+    label: '{HOSTILE}'
+    aliases: ['{SCRIPT}']
+    iso_code: US
+    evidence: ['{HOSTILE} quote']
+  - id: sv
+    label: '{SCRIPT}'
+    iso_code: SV
+    evidence: ['{SCRIPT}']
+programs:
+  - id: prog
+    label: '{LINK}'
+    goals: ['{HOSTILE}']
+    announced_on: 2019-05
+    evidence: ['{HOSTILE}']
+pledges:
+  - id: p
+    label: '{HOSTILE}'
+    pledged_by: us
+    recipient: sv
+    for_program: prog
+    amount: 1 billion
+    announced_on: 2019-05-02
+    note: '{SCRIPT}'
+    evidence: ['{SCRIPT}']
+""",
+        encoding="utf-8",
+    )
+    store = open_store(seeds, folder / "no-build")
+    written = {}
+    for name, page in {
+        "network": network_page(store),
+        "sankey": sankey_page(store),
+        "timeline": timeline_page(store),
+    }.items():
+        written[name] = folder / f"{name}.html"
+        written[name].write_text(page, encoding="utf-8")
+    return written
+
+
+def test_hostile_strings_show_as_text_and_run_nothing_in_the_network(hostile_pages: dict[str, Path]) -> None:
+    with visit(hostile_pages["network"]) as seen:
+        page = seen.page
+        page.wait_for_selector("body[data-stabilized=true]", timeout=30_000)
+        position = page.evaluate(
+            "(() => { const n = window.aidgraph.network; const p = n.getPositions(['us'])['us'];"
+            " return n.canvasToDOM(p); })()"
+        )
+        box = page.locator("#network").bounding_box()
+        page.mouse.move(box["x"] + position["x"], box["y"] + position["y"])
+        page.wait_for_selector("div.vis-tooltip", state="visible")
+        tooltip = page.inner_text("div.vis-tooltip")
+        assert HOSTILE in tooltip
+        assert page.evaluate("window.__pwned") is None
+    assert seen.dialogs == []
+    assert seen.errors == []
+    assert seen.requests == []
+
+
+def test_hostile_strings_show_as_text_and_run_nothing_in_the_sankey(hostile_pages: dict[str, Path]) -> None:
+    with visit(hostile_pages["sankey"], settle_ms=300) as seen:
+        page = seen.page
+        page.wait_for_selector(".sankey-node")
+        labels = page.text_content(".sankey")
+        assert "<img src=x onerror=" in labels and '<a href="javascript:' in labels  # shown as text
+        assert page.evaluate("window.__pwned") is None
+        assert page.locator("img, svg svg[onload]").count() == 0
+    assert seen.dialogs == []
+    assert seen.requests == []
+
+
+def test_hostile_strings_show_as_text_and_run_nothing_in_the_timeline(hostile_pages: dict[str, Path]) -> None:
+    with visit(hostile_pages["timeline"], settle_ms=300) as seen:
+        page = seen.page
+        page.wait_for_selector("#aidgraph-timeline .main-svg")
+        traces = page.evaluate("document.getElementById('aidgraph-timeline').data.length")
+        shown = []
+        for trace in range(traces):
+            page.evaluate(f"Plotly.Fx.hover('aidgraph-timeline', [{{curveNumber: {trace}, pointNumber: 0}}])")
+            page.wait_for_timeout(100)
+            shown.append(page.text_content("#aidgraph-timeline .hoverlayer"))
+        assert any("<img src=x onerror=" in text for text in shown), shown
+        assert any('<a href="javascript:' in text for text in shown), shown
+        assert page.evaluate("window.__pwned") is None
+        assert page.locator("img, svg svg[onload]").count() == 0
+    assert seen.dialogs == []
+    assert seen.requests == []
+
+
+def test_readable_amounts() -> None:
+    assert [readable_amount(v) for v in (5.8e9, 2e9, 7.5e8, 999)] == ["$5.8 B", "$2.0 B", "$750 M", "$999"]
