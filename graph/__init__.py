@@ -7,9 +7,11 @@ Examples
 --------
 >>> import graph
 >>> from pathlib import Path
->>> g, facts = graph.build_graph(Path("seeds"))
->>> graph.summarize(g).totals
+>>> store = graph.open_store(Path("seeds"), Path("no-such-build"))
+>>> graph.summarize(store).totals
 {'USD': Decimal('43550000000')}
+>>> [r.node for r in graph.rank(graph.project(store, "actors"), "degree", top=2)]
+['us', 'mx']
 """
 
 from __future__ import annotations
@@ -21,8 +23,16 @@ __all__ = [
     "BuildResult",
     "build",
     "build_graph",
+    "build_store",
     "check_all",
-    "serialize",
+    "dump",
+    "flow_totals",
+    "open_store",
+    "project",
+    "query",
+    "query_frame",
+    "query_rows",
+    "rank",
     "summarize",
 ]
 
@@ -30,8 +40,16 @@ _HOMES = {
     "BuildResult": "graph.build",
     "build": "graph.build",
     "build_graph": "graph.build",
+    "build_store": "graph.build",
     "check_all": "graph.check",
-    "serialize": "graph.export",
+    "dump": "graph.export",
+    "flow_totals": "graph.flows",
+    "open_store": "graph.store",
+    "project": "graph.projections",
+    "query": "graph.query",
+    "query_frame": "graph.query",
+    "query_rows": "graph.query",
+    "rank": "graph.centrality",
     "summarize": "graph.summary",
 }
 

@@ -14,11 +14,12 @@ from pathlib import Path
 from loaders.paths import fact_files
 from ontology import ontology_path
 
-__all__ = ["GRAPH_FILE", "MANIFEST_FILE", "current_graph", "fingerprint", "manifest_bytes"]
+__all__ = ["GRAPH_FILE", "MANIFEST_FILE", "STORE_DIR", "current_build", "fingerprint", "manifest_bytes"]
 
 GRAPH_FILE = "aidgraph.ttl"
 MANIFEST_FILE = "manifest.json"
-_FORMAT_VERSION = "1"
+STORE_DIR = "oxigraph"
+_FORMAT_VERSION = "2"
 
 
 def fingerprint(seeds_dir: Path) -> str:
@@ -45,13 +46,13 @@ def manifest_bytes(key: str, files: list[str], with_positions: bool) -> bytes:
     return (json.dumps(manifest, indent=2) + "\n").encode()
 
 
-def current_graph(seeds_dir: Path, build_dir: Path) -> Path | None:
-    """The built Turtle in ``build_dir`` if it was built from exactly these seeds, else None."""
-    graph_path = build_dir / GRAPH_FILE
+def current_build(seeds_dir: Path, build_dir: Path) -> Path | None:
+    """``build_dir`` if it holds a complete build of exactly these seeds, else None."""
     try:
         manifest = json.loads((build_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not graph_path.is_file() or manifest.get("format") != _FORMAT_VERSION:
+    complete = (build_dir / GRAPH_FILE).is_file() and (build_dir / STORE_DIR).is_dir()
+    if not complete or manifest.get("format") != _FORMAT_VERSION:
         return None
-    return graph_path if manifest.get("fingerprint") == fingerprint(seeds_dir) else None
+    return build_dir if manifest.get("fingerprint") == fingerprint(seeds_dir) else None

@@ -115,9 +115,9 @@ def cli() -> None:
 def build(seeds: Path, corpus: Path | None, out: Path) -> None:
     """Build the graph from the fact files and print a summary.
 
-    Writes OUT/aidgraph.ttl (facts and ontology, in Turtle) atomically: when the facts hold
-    any problem, every problem is listed and nothing is written. With --corpus, each quote
-    records where it sits in its article.
+    Writes OUT/aidgraph.ttl (facts and ontology, in Turtle) and the Oxigraph store OUT/oxigraph
+    that other commands reuse, atomically: when the facts hold any problem, every problem is
+    listed and nothing is written. With --corpus, each quote records where it sits in its article.
 
     \b
     Examples:
@@ -129,7 +129,7 @@ def build(seeds: Path, corpus: Path | None, out: Path) -> None:
 
     result = run_build(seeds, out, corpus)
     click.echo(f"Wrote {result.graph_path}")
-    for line in summarize(result.graph).lines():
+    for line in summarize(result.store).lines():
         click.echo(f"  {line}")
 
 
@@ -190,21 +190,19 @@ def export(seeds: Path, build_dir: Path, fmt: str | None, projection: str | None
       aidgraph export --projection funding --format csv -o funding.csv
     """
     from graph.files import write_atomic
+    from graph.store import open_store
 
     if projection is None:
         if fmt in ("gexf", "graphml", "csv"):
             raise click.UsageError(f"--format {fmt} exports a network: add --projection actors|funding|entities")
-        from graph.build import build_graph
-        from graph.export import serialize
+        from graph.export import dump
 
-        graph, _ = build_graph(seeds)
-        data = serialize(graph, fmt or "turtle")
+        data = dump(open_store(seeds, build_dir), fmt or "turtle")
     else:
         if fmt not in (None, "gexf", "graphml", "csv"):
             raise click.UsageError(f"a projection exports as gexf, graphml or csv, not {fmt}")
         from graph.netexport import projection_bytes
         from graph.projections import project
-        from graph.store import open_store
 
         data = projection_bytes(project(open_store(seeds, build_dir), projection), fmt or "gexf")
     if output is None:

@@ -1,7 +1,6 @@
-"""Serialize the graph to the standard RDF formats.
+"""Serialize the graph in the standard RDF formats, written by Oxigraph.
 
-Turtle output binds the project's readable prefixes and is byte-identical across runs on the
-same facts (rdflib sorts subjects and predicates; every node has a minted IRI).
+Turtle and TriG bind the project's readable prefixes; the same seeds give the same bytes.
 
 Examples
 --------
@@ -11,27 +10,27 @@ Examples
 
 from __future__ import annotations
 
-from rdflib import Graph
+import pyoxigraph as ox
 
-__all__ = ["RDF_FORMATS", "serialize"]
+from ontology.prefixes import PREFIXES
 
-RDF_FORMATS: dict[str, tuple[str, str]] = {
-    "turtle": ("turtle", "turtle"),
-    "nt": ("nt", "nt"),
-    "jsonld": ("json-ld", "json-ld"),
-    "xml": ("xml", "xml"),
-    "trig": ("trig", "trig"),
+__all__ = ["RDF_FORMATS", "dump"]
+
+RDF_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
+    "turtle": (ox.RdfFormat.TURTLE, "turtle"),
+    "nt": (ox.RdfFormat.N_TRIPLES, "nt"),
+    "jsonld": (ox.RdfFormat.JSON_LD, "json-ld"),
+    "xml": (ox.RdfFormat.RDF_XML, "xml"),
+    "trig": (ox.RdfFormat.TRIG, "trig"),
 }
-"""Format name on the command line → (rdflib serializer, rdflib parser that reads it back)."""
+"""Format name on the command line → (Oxigraph format, rdflib parser name that reads it back)."""
 
 
-def serialize(graph: Graph, fmt: str = "turtle") -> bytes:
-    """The graph in ``fmt`` (one of :data:`RDF_FORMATS`) as UTF-8 bytes.
-
-    N-Triples lines are sorted, so that output is deterministic too.
-    """
-    serializer, _ = RDF_FORMATS[fmt]
-    data = graph.serialize(format=serializer, encoding="utf-8")
-    if fmt == "nt":
-        data = b"".join(sorted(data.splitlines(keepends=True)))
+def dump(store: ox.Store, fmt: str = "turtle") -> bytes:
+    """The default graph of ``store`` in ``fmt`` (one of :data:`RDF_FORMATS`) as bytes."""
+    rdf_format = RDF_FORMATS[fmt][0]
+    prefixes = PREFIXES if fmt in ("turtle", "trig", "xml") else None
+    graph = None if fmt == "trig" else ox.DefaultGraph()
+    data = store.dump(format=rdf_format, from_graph=graph, prefixes=prefixes)
+    assert data is not None
     return data

@@ -6,15 +6,13 @@ together with its portions is never counted twice.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from rdflib import Graph
-from rdflib.namespace import RDF
+import pyoxigraph as ox
 
+from graph.sparql import run_query
 from loaders.values import plain_decimal
-from ontology import AG
 
 __all__ = ["CLASS_ORDER", "Summary", "summarize"]
 
@@ -47,7 +45,7 @@ class Summary:
     def lines(self) -> list[str]:
         """The summary as the lines ``aidgraph build`` prints."""
         counts = ", ".join(f"{n} {noun}" for noun, n in self.entities.items())
-        totals = "; ".join(f"{currency} {amount:,.0f}" for currency, amount in sorted(self.totals.items()))
+        totals = "; ".join(f"{currency} {amount:,}" for currency, amount in sorted(self.totals.items()))
         return [
             f"{self.triples} triples",
             f"entities: {counts}",
@@ -55,27 +53,32 @@ class Summary:
         ]
 
 
-def summarize(graph: Graph) -> Summary:
+def summarize(store: ox.Store) -> Summary:
     """Count the entities of each class and total the top-level pledges by currency.
 
     Examples
     --------
-    >>> from rdflib import Literal, URIRef
-    >>> g = Graph()
-    >>> p = URIRef("urn:p")
-    >>> _ = g.add((p, RDF.type, AG.Pledge)).add((p, AG.amount, Literal(Decimal(5)))).add((p, AG.currency, Literal("USD")))
-    >>> summarize(g).totals
+    >>> store = ox.Store()
+    >>> store.load(b'<urn:p> a <https://w3id.org/aidgraph/ontology#Pledge> ; '
+    ...     b'<https://w3id.org/aidgraph/ontology#amount> 5.0 ; '
+    ...     b'<https://w3id.org/aidgraph/ontology#currency> "USD" .', format=ox.RdfFormat.TURTLE)
+    >>> summarize(store).totals
     {'USD': Decimal('5')}
     """
-    entities = Counter({noun: 0 for _, noun in CLASS_ORDER})
-    for name, noun in CLASS_ORDER:
-        entities[noun] = sum(1 for _ in graph.subjects(RDF.type, AG[name]))
-    pledges = list(graph.subjects(RDF.type, AG.Pledge))
-    top_level = [p for p in pledges if graph.value(p, AG.partOf) is None]
-    totals: dict[str, Decimal] = {}
-    for pledge in top_level:
-        currency = str(graph.value(pledge, AG.currency))
-        amount = graph.value(pledge, AG.amount)
-        totals[currency] = totals.get(currency, Decimal(0)) + Decimal(str(amount))
-    totals = {currency: plain_decimal(total) for currency, total in totals.items()}
-    return Summary(len(graph), dict(entities), len(pledges), len(top_level), totals)
+    counts = {row["class"]: row["n"] for row in run_query(store, _COUNTS).records()}
+    entities = {noun: counts.get(name, 0) for name, noun in CLASS_ORDER}
+    totals = {row["currency"]: plain_decimal(row["total"]) for row in run_query(store, _TOTALS).records()}
+    pledges = run_query(store, _PLEDGES).records()[0]
+    triples = run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").records()[0]["n"]
+    return Summary(triples, entities, pledges["all"], pledges["top"], totals)
+
+
+_COUNTS = """
+SELECT ?class (COUNT(?x) AS ?n) WHERE { ?x a ?type . FILTER(STRSTARTS(STR(?type), STR(ag:)))
+  BIND(STRAFTER(STR(?type), STR(ag:)) AS ?class) } GROUP BY ?class"""
+_TOTALS = """
+SELECT ?currency (SUM(?amount) AS ?total) WHERE { ?p a ag:Pledge ; ag:amount ?amount ; ag:currency ?currency .
+  FILTER NOT EXISTS { ?p ag:partOf ?whole } } GROUP BY ?currency"""
+_PLEDGES = """
+SELECT (COUNT(?p) AS ?all) (SUM(IF(BOUND(?whole), 0, 1)) AS ?top) WHERE { ?p a ag:Pledge
+  OPTIONAL { ?p ag:partOf ?whole } }"""

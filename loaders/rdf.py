@@ -1,119 +1,128 @@
-"""Turn a checked :class:`~loaders.facts.FactSet` into an rdflib graph in the aidgraph vocabulary.
+"""Turn a checked :class:`~loaders.facts.FactSet` into RDF in the aidgraph vocabulary.
+
+The facts become N-Triples text: the form every store parses natively and fastest, and the one
+place where the mapping from fact fields to properties lives. :func:`facts_to_graph` parses the
+same text into an rdflib graph where rdflib is wanted (SHACL validation, the in-memory engine).
 
 Every node gets a minted IRI (no blank nodes), so two builds of the same facts are the same
-graph and serialize to the same bytes. Evidence IRIs are derived from the fact id, source and
-quote, so adding a quote elsewhere never renames existing ones.
+graph. Evidence IRIs are derived from the fact id, source and quote, so adding a quote elsewhere
+never renames existing ones. Decimals are written in canonical form (``5800000000``,
+``183018138.2``), as Oxigraph stores them, so every engine returns the same lexical forms.
 
 Examples
 --------
 >>> from loaders.facts import FactSet
 >>> from loaders.records import Country
 >>> facts = FactSet(records={"mx": Country(id="mx", label="Mexico", iso_code="MX")})
->>> g = facts_to_graph(facts, with_ontology=False)
->>> g.value(entity_iri("mx"), AG.isoCode)
-rdflib.term.Literal('MX')
+>>> print("".join(facts_to_ntriples(facts)), end="")
+<https://w3id.org/aidgraph/id/mx> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/aidgraph/ontology#Country> .
+<https://w3id.org/aidgraph/id/mx> <http://www.w3.org/2000/01/rdf-schema#label> "Mexico" .
+<https://w3id.org/aidgraph/id/mx> <https://w3id.org/aidgraph/ontology#isoCode> "MX" .
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
-
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from typing import TYPE_CHECKING
 
 from loaders.facts import FactSet, Quote
 from loaders.records import Record, Source
 from loaders.values import canonical_decimal, date_precision
-from ontology import AG, OA, PREFIXES, entity_iri, evidence_iri, ontology_path, source_iri
+from ontology import ontology_path
+from ontology.prefixes import AG_NS, AID_NS, EV_NS, PREFIXES, SRC_NS, XSD_NS
 
-__all__ = ["CLASSES", "evidence_id", "facts_to_graph", "new_graph"]
+if TYPE_CHECKING:
+    from rdflib import Graph
 
-CLASSES: dict[str, URIRef] = {
-    "country": AG.Country,
-    "region": AG.Region,
-    "agency": AG.Agency,
-    "organization": AG.Organization,
-    "person": AG.Person,
-    "program": AG.Program,
-    "policy": AG.Policy,
-    "pledge": AG.Pledge,
-    "statistic": AG.Statistic,
+__all__ = ["CLASSES", "CODES", "PREDICATES", "evidence_id", "facts_to_graph", "facts_to_ntriples", "new_graph"]
+
+_RDF_TYPE = PREFIXES["rdf"] + "type"
+_LABEL = PREFIXES["rdfs"] + "label"
+_ALT_LABEL = PREFIXES["skos"] + "altLabel"
+_NOTE = PREFIXES["skos"] + "note"
+_TITLE = PREFIXES["dcterms"] + "title"
+_ISSUED = PREFIXES["dcterms"] + "issued"
+_OA_START = PREFIXES["oa"] + "start"
+_OA_END = PREFIXES["oa"] + "end"
+
+CLASSES: dict[str, str] = {
+    kind: AG_NS + name
+    for kind, name in {
+        "country": "Country",
+        "region": "Region",
+        "agency": "Agency",
+        "organization": "Organization",
+        "person": "Person",
+        "program": "Program",
+        "policy": "Policy",
+        "pledge": "Pledge",
+        "statistic": "Statistic",
+    }.items()
 }
-"""Record kind → its ontology class."""
+"""Record kind → its ontology class IRI."""
 
-_OBJECT_FIELDS = {
-    "agency_of": AG.agencyOf,
-    "based_in": AG.basedIn,
-    "within": AG.within,
-    "member_of": AG.memberOf,
-    "includes": AG.includes,
-    "targets": AG.targets,
-    "place": AG.place,
-    "implemented_by": AG.implementedBy,
-    "announced_by": AG.announcedBy,
-    "pledged_by": AG.pledgedBy,
-    "recipient": AG.recipient,
-    "administration": AG.administration,
-    "for_program": AG.forProgram,
-    "part_of": AG.partOf,
+PREDICATES: dict[str, tuple[str, str]] = {
+    field: (AG_NS + local, kind)
+    for field, (local, kind) in {
+        "agency_of": ("agencyOf", "entity"),
+        "based_in": ("basedIn", "entity"),
+        "within": ("within", "entity"),
+        "member_of": ("memberOf", "entity"),
+        "includes": ("includes", "entity"),
+        "targets": ("targets", "entity"),
+        "place": ("place", "entity"),
+        "implemented_by": ("implementedBy", "entity"),
+        "announced_by": ("announcedBy", "entity"),
+        "pledged_by": ("pledgedBy", "entity"),
+        "recipient": ("recipient", "entity"),
+        "administration": ("administration", "entity"),
+        "for_program": ("forProgram", "entity"),
+        "part_of": ("partOf", "entity"),
+        "announced_on": ("announcedOn", "date"),
+        "started_on": ("startedOn", "date"),
+        "ended_on": ("endedOn", "date"),
+        "period": ("periodStart", "date"),
+        "period_end": ("periodEnd", "date"),
+        "position": ("position", "text"),
+        "iso_code": ("isoCode", "text"),
+        "unit": ("unit", "text"),
+        "measure": ("measure", "text"),
+        "currency": ("currency", "text"),
+        "goals": ("goal", "text"),
+        "amount": ("amount", "decimal"),
+        "value": ("value", "decimal"),
+        "qualifier": ("amountQualifier", "code"),
+        "pledge_kind": ("pledgeKind", "code"),
+        "funding": ("fundingType", "code"),
+        "new_money": ("newMoney", "boolean"),
+        "duration": ("duration", "duration"),
+    }.items()
 }
-_DATE_FIELDS = {
-    "announced_on": AG.announcedOn,
-    "started_on": AG.startedOn,
-    "ended_on": AG.endedOn,
-    "period": AG.periodStart,
-    "period_end": AG.periodEnd,
+"""Record field → (property IRI, how its value is written)."""
+
+CODES: dict[str, dict[str, str]] = {
+    "qualifier": {"exact": "Exact", "about": "About", "at-least": "AtLeast", "up-to": "UpTo"},
+    "pledge_kind": {
+        "announced-pledge": "AnnouncedPledge",
+        "pipeline-commitment": "PipelineCommitment",
+        "budget-request": "BudgetRequest",
+        "appropriation": "Appropriation",
+        "planned-spending": "PlannedSpending",
+        "development-finance": "DevelopmentFinance",
+    },
+    "funding": {"public": "PublicMoney", "private": "PrivateMoney", "loans": "Loans", "investment": "Investment"},
 }
-_TEXT_FIELDS = {
-    "position": AG.position,
-    "iso_code": AG.isoCode,
-    "unit": AG.unit,
-    "measure": AG.measure,
-    "currency": AG.currency,
-    "goals": AG.goal,
-}
-_DECIMAL_FIELDS = {"amount": AG.amount, "value": AG.value}
-_CODES = {
-    "qualifier": (
-        AG.amountQualifier,
-        {"exact": AG.Exact, "about": AG.About, "at-least": AG.AtLeast, "up-to": AG.UpTo},
-    ),
-    "pledge_kind": (
-        AG.pledgeKind,
-        {
-            "announced-pledge": AG.AnnouncedPledge,
-            "pipeline-commitment": AG.PipelineCommitment,
-            "budget-request": AG.BudgetRequest,
-            "appropriation": AG.Appropriation,
-            "planned-spending": AG.PlannedSpending,
-            "development-finance": AG.DevelopmentFinance,
-        },
-    ),
-    "funding": (
-        AG.fundingType,
-        {"public": AG.PublicMoney, "private": AG.PrivateMoney, "loans": AG.Loans, "investment": AG.Investment},
-    ),
-}
-"""Code-list field → (property, notation → concept); notations match ``skos:notation`` in the ontology."""
+"""Code-list field → notation → concept local name; notations match ``skos:notation`` in the ontology."""
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
-def new_graph() -> Graph:
-    """An empty graph with the project's prefixes bound (and no others)."""
-    graph = Graph(bind_namespaces="none")
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
-    return graph
-
-
-def facts_to_graph(
-    facts: FactSet,
-    *,
-    positions: Mapping[tuple[str, str], tuple[int, int]] | None = None,
-    with_ontology: bool = True,
-) -> Graph:
-    """Build the RDF graph of ``facts``.
+def facts_to_ntriples(
+    facts: FactSet, *, positions: Mapping[tuple[str, str], tuple[int, int]] | None = None
+) -> Iterator[str]:
+    """The facts as N-Triples lines (each ending in a newline), sources first, then facts by id.
 
     Parameters
     ----------
@@ -122,19 +131,36 @@ def facts_to_graph(
     positions
         ``(source id, quote) → (start, end)`` character offsets of quotes in their documents; when
         given, evidence carries ``oa:start`` and ``oa:end`` like a Web Annotation position selector.
-    with_ontology
-        Include the ontology's own triples, so the graph is self-describing.
     """
+    for source_id in sorted(facts.sources):
+        yield from _source(facts.sources[source_id])
+    for fact_id in sorted(facts.records):
+        yield from _record(facts.records[fact_id])
+        for quote in facts.evidence.get(fact_id, []):
+            yield from _evidence(fact_id, quote, positions)
+
+
+def facts_to_graph(
+    facts: FactSet,
+    *,
+    positions: Mapping[tuple[str, str], tuple[int, int]] | None = None,
+    with_ontology: bool = True,
+) -> Graph:
+    """The facts (and, unless told otherwise, the ontology) as an rdflib graph."""
     graph = new_graph()
     if with_ontology:
         graph.parse(ontology_path(), format="turtle")
-    for source in facts.sources.values():
-        _add_source(graph, source)
-    for record in facts.records.values():
-        _add_record(graph, record)
-        for quote in facts.evidence.get(record.id, []):
-            node = _add_evidence(graph, record.id, quote, positions)
-            graph.add((entity_iri(record.id), AG.evidence, node))
+    graph.parse(data="".join(facts_to_ntriples(facts, positions=positions)), format="nt")
+    return graph
+
+
+def new_graph() -> Graph:
+    """An empty rdflib graph with the project's prefixes bound (and no others)."""
+    from rdflib import Graph
+
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
     return graph
 
 
@@ -150,68 +176,71 @@ def evidence_id(fact_id: str, source_id: str, quote: str) -> str:
     return f"{fact_id}-{digest}"
 
 
-def _add_source(graph: Graph, source: Source) -> None:
-    node = source_iri(source.id)
-    graph.add((node, RDF.type, AG.SourceDocument))
-    graph.add((node, DCTERMS.title, Literal(source.title)))
-    graph.add((node, AG.fileName, Literal(source.file)))
+def _source(source: Source) -> Iterator[str]:
+    node = f"<{SRC_NS}{source.id}>"
+    yield f"{node} <{_RDF_TYPE}> <{AG_NS}SourceDocument> .\n"
+    yield f"{node} <{_TITLE}> {_text(source.title)} .\n"
+    yield f"{node} <{AG_NS}fileName> {_text(source.file)} .\n"
     if source.sha256:
-        graph.add((node, AG.sha256, Literal(source.sha256)))
+        yield f"{node} <{AG_NS}sha256> {_text(source.sha256)} .\n"
     if source.outlet:
-        graph.add((node, AG.outlet, Literal(source.outlet)))
+        yield f"{node} <{AG_NS}outlet> {_text(source.outlet)} .\n"
     if source.published:
-        graph.add((node, DCTERMS.issued, _date(source.published)))
+        yield f"{node} <{_ISSUED}> {_date(source.published)} .\n"
     if source.note:
-        graph.add((node, SKOS.note, Literal(source.note)))
+        yield f"{node} <{_NOTE}> {_text(source.note)} .\n"
 
 
-def _add_record(graph: Graph, record: Record) -> None:
-    node = entity_iri(record.id)
-    graph.add((node, RDF.type, CLASSES[record.kind]))
-    graph.add((node, RDFS.label, Literal(record.label)))
+def _record(record: Record) -> Iterator[str]:
+    node = f"<{AID_NS}{record.id}>"
+    yield f"{node} <{_RDF_TYPE}> <{CLASSES[record.kind]}> .\n"
+    yield f"{node} <{_LABEL}> {_text(record.label)} .\n"
     for alias in record.aliases:
-        graph.add((node, SKOS.altLabel, Literal(alias)))
+        yield f"{node} <{_ALT_LABEL}> {_text(alias)} .\n"
     if record.note:
-        graph.add((node, SKOS.note, Literal(record.note)))
-    fields = record.model_dump(exclude={"id", "label", "aliases", "note", "evidence"}, exclude_none=True)
-    for name, value in fields.items():
+        yield f"{node} <{_NOTE}> {_text(record.note)} .\n"
+    for name in type(record).model_fields:
+        if name in ("id", "label", "aliases", "note", "evidence"):
+            continue
+        value = getattr(record, name)
         for item in value if isinstance(value, list) else [value]:
-            graph.add((node, *_predicate_object(name, item)))
+            if item is not None:
+                predicate, form = PREDICATES[name]
+                yield f"{node} <{predicate}> {_object(name, form, item)} .\n"
 
 
-def _predicate_object(name: str, value: object) -> tuple[URIRef, URIRef | Literal]:
-    if name in _OBJECT_FIELDS:
-        return _OBJECT_FIELDS[name], entity_iri(str(value))
-    if name in _DATE_FIELDS:
-        return _DATE_FIELDS[name], _date(str(value))
-    if name in _TEXT_FIELDS:
-        return _TEXT_FIELDS[name], Literal(str(value))
-    if name in _DECIMAL_FIELDS:
+def _object(name: str, form: str, value: object) -> str:
+    if form == "entity":
+        return f"<{AID_NS}{value}>"
+    if form == "date":
+        return _date(str(value))
+    if form == "text":
+        return _text(str(value))
+    if form == "decimal":
         assert isinstance(value, Decimal)
-        return _DECIMAL_FIELDS[name], Literal(canonical_decimal(value), datatype=XSD.decimal)
-    if name in _CODES:
-        predicate, concepts = _CODES[name]
-        return predicate, concepts[str(value)]
-    if name == "new_money":
-        return AG.newMoney, Literal(bool(value))
-    if name == "duration":
-        return AG.duration, Literal(str(value), datatype=XSD.duration)
-    raise AssertionError(f"field {name!r} has no RDF mapping")  # a new model field needs one
+        return f'"{canonical_decimal(value)}"^^<{XSD_NS}decimal>'
+    if form == "code":
+        return f"<{AG_NS}{CODES[name][str(value)]}>"
+    if form == "boolean":
+        return f'"{str(value).lower()}"^^<{XSD_NS}boolean>'
+    return f'"{value}"^^<{XSD_NS}duration>'
 
 
-def _add_evidence(
-    graph: Graph, fact_id: str, quote: Quote, positions: Mapping[tuple[str, str], tuple[int, int]] | None
-) -> URIRef:
-    node = evidence_iri(evidence_id(fact_id, quote.source, quote.quote))
-    graph.add((node, RDF.type, AG.Evidence))
-    graph.add((node, AG.source, source_iri(quote.source)))
-    graph.add((node, AG.quote, Literal(quote.quote)))
+def _evidence(fact_id: str, quote: Quote, positions: Mapping[tuple[str, str], tuple[int, int]] | None) -> Iterator[str]:
+    node = f"<{EV_NS}{evidence_id(fact_id, quote.source, quote.quote)}>"
+    yield f"<{AID_NS}{fact_id}> <{AG_NS}evidence> {node} .\n"
+    yield f"{node} <{_RDF_TYPE}> <{AG_NS}Evidence> .\n"
+    yield f"{node} <{AG_NS}source> <{SRC_NS}{quote.source}> .\n"
+    yield f"{node} <{AG_NS}quote> {_text(quote.quote)} .\n"
     span = positions.get((quote.source, quote.quote)) if positions else None
     if span:
-        graph.add((node, OA.start, Literal(span[0], datatype=XSD.integer)))
-        graph.add((node, OA.end, Literal(span[1], datatype=XSD.integer)))
-    return node
+        yield f'{node} <{_OA_START}> "{span[0]}"^^<{XSD_NS}integer> .\n'
+        yield f'{node} <{_OA_END}> "{span[1]}"^^<{XSD_NS}integer> .\n'
 
 
-def _date(text: str) -> Literal:
-    return Literal(text, datatype=XSD[date_precision(text)])
+def _text(value: str) -> str:
+    return f'"{value.translate(_ESCAPES)}"'
+
+
+def _date(text: str) -> str:
+    return f'"{text}"^^<{XSD_NS}{date_precision(text)}>'

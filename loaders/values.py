@@ -94,23 +94,18 @@ def plain_decimal(value: Decimal) -> Decimal:
 
 
 def canonical_decimal(value: Decimal) -> str:
-    """The canonical ``xsd:decimal`` text of ``value``: no exponent, one digit after the point at least.
+    """The canonical ``xsd:decimal`` text of ``value`` (XSD 1.1): no exponent, no needless zeros.
 
-    This is also the form rdflib's Turtle writer uses, so the graph round-trips exactly.
+    This is the form Oxigraph stores, so every engine returns the same lexical form.
 
     Examples
     --------
     >>> canonical_decimal(Decimal("5.80E9"))
-    '5800000000.0'
+    '5800000000'
     >>> canonical_decimal(Decimal("183018138.20"))
     '183018138.2'
     """
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0")
-    else:
-        text += "."
-    return text + "0" if text.endswith(".") else text
+    return format(plain_decimal(value), "f")
 
 
 def check_partial_date(text: str) -> str:

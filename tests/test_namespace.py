@@ -6,7 +6,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from loaders.rdf import _CODES, CLASSES
+from loaders.rdf import CLASSES, CODES, PREDICATES
 from ontology import AG, ONTOLOGY_IRI, ontology_path, shapes_path
 
 
@@ -44,14 +44,28 @@ def test_misspelled_term_is_an_error() -> None:
 
 
 def test_code_list_notations_match_the_ontology(ontology: Graph) -> None:
-    for _, concepts in _CODES.values():
-        for notation, concept in concepts.items():
-            assert str(ontology.value(concept, SKOS.notation)) == notation
+    for concepts in CODES.values():
+        for notation, local in concepts.items():
+            assert str(ontology.value(AG[local], SKOS.notation)) == notation
 
 
 def test_record_kinds_map_to_ontology_classes(ontology: Graph) -> None:
     for cls in CLASSES.values():
-        assert (cls, RDF.type, OWL.Class) in ontology
+        assert (URIRef(cls), RDF.type, OWL.Class) in ontology
+
+
+def test_every_field_maps_to_an_ontology_property(ontology: Graph) -> None:
+    for predicate, _ in PREDICATES.values():
+        kinds = set(ontology.objects(URIRef(predicate), RDF.type))
+        assert kinds & {OWL.ObjectProperty, OWL.DatatypeProperty}, predicate
+
+
+def test_every_record_field_has_a_mapping() -> None:
+    from loaders.records import SECTIONS, Record
+
+    for model in SECTIONS.values():
+        if issubclass(model, Record):
+            assert set(model.model_fields) - {"id", "label", "aliases", "note", "evidence"} <= set(PREDICATES)
 
 
 def test_shapes_parse_and_target_ontology_classes(ontology: Graph) -> None:

@@ -202,7 +202,7 @@ def test_query_reuses_a_current_build_and_notices_edits(tmp_path: Path, write_se
     def no_rebuild(*args: object, **kwargs: object) -> None:
         raise AssertionError("the current build/ should have been reused")
 
-    monkeypatch.setattr(graph.build, "build_graph", no_rebuild)
+    monkeypatch.setattr(graph.build, "build_store", no_rebuild)
     args = ["query", "--seeds", str(seeds), "--build-dir", str(out), "--format", "csv"]
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?p a ag:Pledge }"
     assert CliRunner().invoke(cli, [*args, count]).stdout.splitlines() == ["n", "1"]
