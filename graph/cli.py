@@ -73,6 +73,17 @@ def build_dir_option(func: F) -> F:
     )(func)
 
 
+def endpoint_options(func: F) -> F:
+    """``--endpoint URL`` and ``--graph IRI``: ask a SPARQL 1.1 server instead of the embedded store."""
+    func = click.option(
+        "--graph",
+        "graph_iri",
+        metavar="IRI",
+        help="With --endpoint: the named graph to read as default (where `aidgraph push` put it).",
+    )(func)
+    return click.option("--endpoint", metavar="URL", help="Ask this SPARQL 1.1 query URL instead.")(func)
+
+
 def output_format_option(func: F) -> F:
     """``--format table|csv|json`` for commands that print rows."""
     return click.option(
@@ -413,6 +424,15 @@ def timeline(html_path: Path, group_by: str, seeds: Path, build_dir: Path) -> No
 @click.option(
     "--allow-federation", is_flag=True, help="Permit SERVICE and FROM, which reach other graphs or the network."
 )
+@click.option(
+    "--store",
+    "engine",
+    type=click.Choice(["oxigraph", "memory"]),
+    default="oxigraph",
+    show_default=True,
+    help="Embedded engine: Oxigraph, or rdflib in memory.",
+)
+@endpoint_options
 @seeds_option
 @build_dir_option
 def query_command(
@@ -423,6 +443,9 @@ def query_command(
     fmt: str,
     timeout: float | None,
     allow_federation: bool,
+    engine: str,
+    endpoint: str | None,
+    graph_iri: str | None,
     seeds: Path,
     build_dir: Path,
 ) -> None:
@@ -439,9 +462,10 @@ def query_command(
       aidgraph query 'SELECT ?name WHERE { ?a a ag:Agency ; rdfs:label ?name }' --format csv
       aidgraph query --file my-question.rq --format json
       echo 'ASK { aid:dfc a ag:Agency }' | aidgraph query -
+      aidgraph query --named pledges --endpoint http://127.0.0.1:7878/query
     """
     from graph.query import execute, resolve
-    from graph.store import open_store
+    from graph.store import open_engine
 
     sources = [sparql is not None, query_file is not None, named is not None]
     if sum(sources) != 1:
@@ -449,12 +473,113 @@ def query_command(
     text = query_file.read() if query_file else (sys.stdin.read() if sparql == "-" else sparql)
     values = dict(_key_value(p) for p in params)
     sparql_text, bindings = resolve(None if named else text, named=named, params=values)
-    store = open_store(seeds, build_dir)
+    store = open_engine(seeds, build_dir, store=engine, endpoint=endpoint, graph=graph_iri, timeout=timeout or 30.0)
     rendered = execute(store, sparql_text, bindings, fmt, allow_federation=allow_federation, timeout=timeout)
     sys.stdout.buffer.write(rendered.data)
     sys.stdout.flush()
     if rendered.boolean is False:
         sys.exit(1)
+
+
+@cli.command()
+@click.option("--endpoint", required=True, metavar="URL", help="The server's SPARQL query URL.")
+@click.option(
+    "--graph",
+    "graph_iri",
+    default="https://w3id.org/aidgraph/graph",
+    show_default=True,
+    metavar="IRI",
+    help="Named graph to replace on the server.",
+)
+@click.option(
+    "--store-url", metavar="URL", help="Graph Store Protocol URL (default: Oxigraph's /store beside --endpoint)."
+)
+@click.option("--update-url", metavar="URL", help="SPARQL Update URL (default: Oxigraph's /update beside --endpoint).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for the server.",
+)
+@seeds_option
+@build_dir_option
+def push(
+    endpoint: str,
+    graph_iri: str,
+    store_url: str | None,
+    update_url: str | None,
+    timeout: float,
+    seeds: Path,
+    build_dir: Path,
+) -> None:
+    """Load the graph into a SPARQL 1.1 server, replacing one named graph in one step.
+
+    Uses the Graph Store Protocol (PUT), falling back to one SPARQL Update request; either way
+    a failed push leaves the server's graph as it was. Query it afterwards with
+    `aidgraph query --endpoint URL --graph IRI`.
+
+    \b
+    Examples:
+      aidgraph push --endpoint http://127.0.0.1:7878/query
+      aidgraph push --endpoint http://localhost:3030/ds/sparql --store-url http://localhost:3030/ds/data
+    """
+    from graph.remote import push as push_graph
+    from graph.store import open_store
+
+    result = push_graph(
+        open_store(seeds, build_dir),
+        endpoint,
+        graph=graph_iri,
+        store_url=store_url,
+        update_url=update_url,
+        timeout=timeout,
+    )
+    click.echo(f"Pushed {result.triples} triples into <{result.graph}> ({result.method})")
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True, help="Port to listen on.")
+@click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@seeds_option
+@corpus_option
+@build_dir_option
+def serve(port: int, bind: str, seeds: Path, corpus: Path | None, build_dir: Path) -> None:
+    """Serve the built graph read-only with Oxigraph's own SPARQL server (Ctrl-C stops it).
+
+    Builds first when build/ is not current. Needs the server: pip install 'aidgraph[server]'.
+
+    \b
+    Examples:
+      aidgraph serve
+      aidgraph serve --port 8080
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s a <https://w3id.org/aidgraph/ontology#Agency> }' http://127.0.0.1:7878/query
+    """
+    from graph.cache import current_build
+    from graph.serve import check_started, oxigraph_command, start_server, stop_server
+
+    oxigraph_command()
+    if current_build(seeds, build_dir) is None:
+        from graph.build import build as run_build
+
+        run_build(seeds, build_dir, corpus)
+        click.echo(f"Built {build_dir}")
+    process = start_server(build_dir, bind=bind, port=port)
+    host = f"[{bind}]" if ":" in bind else bind
+    try:
+        check_started(process, bind=bind, port=port)
+        click.echo(
+            f"Serving {build_dir / 'oxigraph'} read-only at http://{host}:{port}/ (SPARQL: http://{host}:{port}/query)"
+        )
+        click.echo("Press Ctrl-C to stop.")
+        process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        code = stop_server(process)
+    click.echo("Stopped.")
+    if code not in (0, -2, 130):
+        raise click.ClickException(f"the Oxigraph server exited with code {code}")
 
 
 @cli.command("queries")

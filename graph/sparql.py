@@ -34,6 +34,7 @@ __all__ = [
     "QUERY_FORMS",
     "QueryResult",
     "answer_query",
+    "inline_bindings",
     "check_safety",
     "python_value",
     "query_form",
@@ -73,7 +74,37 @@ class QueryResult:
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
-    return [(m.lastgroup or "", m.group()) for m in _TOKENS.finditer(text) if m.lastgroup not in ("comment", "string")]
+    return [(kind, value) for kind, value, _ in _positioned_tokens(text)]
+
+
+def _positioned_tokens(text: str) -> list[tuple[str, str, int]]:
+    """Tokens of ``text`` with their offsets, comments and strings left out."""
+    return [
+        (m.lastgroup or "", m.group(), m.start())
+        for m in _TOKENS.finditer(text)
+        if m.lastgroup not in ("comment", "string")
+    ]
+
+
+def inline_bindings(text: str, bindings: Mapping[str, Any] | None) -> str:
+    """``text`` with ``bindings`` joined in as a ``VALUES`` block at the start of the WHERE group.
+
+    For engines without SEP-0007 substitutions (rdflib, remote servers). The values are RDF terms
+    written in N-Triples syntax by Oxigraph, so no value can change the query's structure; joined
+    first, they bind the variable everywhere in the query, as a substitution does.
+
+    Examples
+    --------
+    >>> print(inline_bindings("SELECT ?x WHERE { ?x ag:p ?y }", {"y": ox.Literal("5 > 4")}))
+    SELECT ?x WHERE { VALUES ?y { "5 > 4" } ?x ag:p ?y }
+    """
+    if not bindings:
+        return text
+    brace = next((start for kind, value, start in _positioned_tokens(text) if value == "{"), None)
+    if brace is None:
+        raise QueryError("the query has no WHERE group to bind parameters in")
+    values = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in sorted(bindings.items()))
+    return f"{text[: brace + 1]} {values}{text[brace + 1 :]}"
 
 
 def query_form(text: str) -> str:

@@ -44,7 +44,7 @@ def test_turtle_uses_readable_prefixes(built) -> None:
     text = built.graph_path.read_text(encoding="utf-8")
     assert "@prefix ag: <https://w3id.org/aidgraph/ontology#> ." in text
     assert "@prefix aid: <https://w3id.org/aidgraph/id/> ." in text
-    assert 'aid:us-2018-central-america ' in text and 'ag:amount "5800000000"^^xsd:decimal' in text
+    assert "aid:us-2018-central-america " in text and 'ag:amount "5800000000"^^xsd:decimal' in text
 
 
 def test_repeat_builds_are_byte_identical(tmp_path: Path, corpus_dir: Path) -> None:
