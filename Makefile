@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 CORPUS ?= ../shared/corpus
 RUFF_RULES := E4,E7,E9,F,I,UP,B
 
-.PHONY: demo test lint install browser screenshots bench clean
+.PHONY: demo test lint install system-deps screenshots bench notebook notebooks clean
 
 install: $(STAMP)
 
@@ -25,15 +25,29 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check --line-length 120 --select $(RUFF_RULES) .
 
-# The browser tests drive Debian's chromium (never `playwright install`, which downloads).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+# The browser tests drive Debian's chromium (never `playwright install`, which downloads);
+# the README test runs README's curl command.
+system-deps:
+	@command -v chromium >/dev/null 2>&1 && command -v curl >/dev/null 2>&1 || \
+	  { apt-get update -qq && apt-get install -y -qq chromium curl >/dev/null; }
 
-test: lint browser
+test: lint system-deps
 	$(BIN)/python -m pytest
 
-screenshots: $(STAMP) browser
+screenshots: $(STAMP) system-deps
 	$(BIN)/python tests/make_screenshots.py
+
+bench: $(STAMP)
+	$(BIN)/python bench/query_speed.py
+	$(BIN)/python bench/run.py --write bench/RESULTS.md
+
+notebook: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[notebook]'
+	$(BIN)/jupyter lab notebooks/
+
+# Re-run the notebooks and keep their outputs (they are committed with them).
+notebooks: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/01-tour.ipynb notebooks/02-add-an-article.ipynb
 
 clean:
 	rm -rf build $(VENV)

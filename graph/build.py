@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,13 +42,18 @@ class BuildResult:
 
 
 def build_store(
-    seeds_dir: Path, corpus_dir: Path | None = None, *, path: Path | None = None
+    seeds_dir: Path,
+    corpus_dir: Path | None = None,
+    *,
+    path: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[ox.Store, FactSet]:
     """Load and check the facts under ``seeds_dir`` into an Oxigraph store (on disk at ``path``).
 
-    With ``corpus_dir``, each quote found in its article gets its character offsets.
+    With ``corpus_dir``, each quote found in its article gets its character offsets;
+    ``progress`` is told of each fact file read (see :func:`loaders.facts.load_facts`).
     """
-    facts = load_facts(seeds_dir)
+    facts = load_facts(seeds_dir, progress=progress)
     positions = check_corpus(facts, corpus_dir).positions if corpus_dir else None
     data = "".join(facts_to_ntriples(facts, positions=positions)).encode()
     if path is None:
@@ -71,13 +77,19 @@ def build_graph(seeds_dir: Path, corpus_dir: Path | None = None):  # noqa: ANN20
     return facts_to_graph(facts, positions=positions), facts
 
 
-def build(seeds_dir: Path, out_dir: Path, corpus_dir: Path | None = None) -> BuildResult:
+def build(
+    seeds_dir: Path,
+    out_dir: Path,
+    corpus_dir: Path | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> BuildResult:
     """Build the store and write ``oxigraph/``, ``aidgraph.ttl`` and ``manifest.json`` into ``out_dir``."""
     key = fingerprint(seeds_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".oxigraph-", dir=out_dir))
     try:
-        store, facts = build_store(seeds_dir, corpus_dir, path=staging)
+        store, facts = build_store(seeds_dir, corpus_dir, path=staging, progress=progress)
         turtle = dump(store, "turtle")
         (out_dir / MANIFEST_FILE).unlink(missing_ok=True)  # the build is not current until the end
         write_atomic(out_dir / GRAPH_FILE, turtle)

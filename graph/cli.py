@@ -9,7 +9,8 @@ imported inside the commands so that ``aidgraph --help`` starts instantly.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -123,7 +124,8 @@ def cli() -> None:
     show_default=True,
     help="Directory to write aidgraph.ttl and manifest.json into.",
 )
-def build(seeds: Path, corpus: Path | None, out: Path) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar (there is none when stderr is not a terminal).")
+def build(seeds: Path, corpus: Path | None, out: Path, quiet: bool) -> None:
     """Build the graph from the fact files and print a summary.
 
     Writes OUT/aidgraph.ttl (facts and ontology, in Turtle) and the Oxigraph store OUT/oxigraph
@@ -138,7 +140,8 @@ def build(seeds: Path, corpus: Path | None, out: Path) -> None:
     from graph.build import build as run_build
     from graph.summary import summarize
 
-    result = run_build(seeds, out, corpus)
+    with _progress("Reading facts", quiet) as progress:
+        result = run_build(seeds, out, corpus, progress=progress)
     click.echo(f"Wrote {result.graph_path}")
     for line in summarize(result.store).lines():
         click.echo(f"  {line}")
@@ -602,6 +605,27 @@ def queries_command(name: str | None) -> None:
     for query_name, definition in queries.items():
         params = " ".join(f"{p.name}={p.type.upper()}" + ("" if p.required else "?") for p in definition.parameters)
         click.echo(f"{query_name.ljust(width)}  {definition.title}" + (f"  [{params}]" if params else ""))
+
+
+@contextmanager
+def _progress(label: str, quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr for long work, when stderr is a terminal and not --quiet."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    bar: Any = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr).__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 def _print_rows(rows: list[dict[str, Any]], fmt: str, formats: dict[str, Callable[[Any], str]]) -> None:

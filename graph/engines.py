@@ -81,6 +81,8 @@ class RemoteStore:
         Seconds to wait for the server before giving up.
     """
 
+    times_out_itself = True  # each request carries the timeout: no watchdog process needed
+
     def __init__(self, endpoint: str, *, graph: str | None = None, timeout: float = 30.0) -> None:
         parsed = urllib.parse.urlparse(endpoint)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:

@@ -16,11 +16,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.errors import QueryError
+from graph.errors import AidgraphError, QueryError
 from graph.named import bind_parameters, get_named
 from graph.results import Rendered, render
 from graph.sparql import QueryResult, answer_query, run_query
-from graph.store import open_store
+from graph.store import open_engine
 
 __all__ = ["execute", "query", "query_frame", "query_rows", "resolve"]
 
@@ -47,12 +47,19 @@ def query(
     params: Mapping[str, str] | None = None,
     seeds: Path = Path("seeds"),
     build_dir: Path = Path("build"),
+    store: str = "oxigraph",
+    endpoint: str | None = None,
+    graph: str | None = None,
     allow_federation: bool = False,
 ) -> QueryResult:
-    """Run a query on the graph of ``seeds`` and return the whole answer."""
+    """Run a query on the graph of ``seeds`` (or on ``endpoint``) and return the whole answer.
+
+    ``store="memory"`` answers with rdflib's engine; ``endpoint`` sends the query to a SPARQL 1.1
+    server, reading the named ``graph`` as default graph when given (see ``aidgraph push``).
+    """
     sparql, bindings = resolve(text, named=named, params=params)
-    store = open_store(seeds, build_dir)
-    return run_query(store, sparql, bindings=bindings, allow_federation=allow_federation)
+    engine = open_engine(seeds, build_dir, store=store, endpoint=endpoint, graph=graph)
+    return run_query(engine, sparql, bindings=bindings, allow_federation=allow_federation)
 
 
 def query_rows(text: str | None = None, **options: Any) -> list[dict[str, Any]]:
@@ -82,9 +89,10 @@ def execute(
     """Run and render a query; with ``timeout``, in a child process that is killed when time runs out.
 
     Oxigraph cannot be interrupted from Python while it evaluates, so a runaway query (a cross
-    product, say) is stopped by ending the process that runs it.
+    product, say) is stopped by ending the process that runs it. A remote endpoint needs no such
+    process: its HTTP requests carry the timeout themselves.
     """
-    if timeout is None:
+    if timeout is None or getattr(store, "times_out_itself", False):
         return render(answer_query(store, text, bindings=bindings, allow_federation=allow_federation), fmt)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
@@ -111,5 +119,5 @@ def execute(
 def _work(sender: Any, store: ox.Store, text: str, bindings: dict[str, Any], fmt: str, allow: bool) -> None:
     try:
         sender.send(("ok", render(answer_query(store, text, bindings=bindings, allow_federation=allow), fmt)))
-    except QueryError as err:
+    except AidgraphError as err:
         sender.send(("error", str(err)))

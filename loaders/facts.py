@@ -16,8 +16,11 @@ Examples
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+import functools
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -75,8 +78,14 @@ class FactSet:
         return [r for _, r in sorted(self.records.items()) if r.kind == kind]
 
 
-def load_facts(seeds_dir: Path) -> FactSet:
+def load_facts(
+    seeds_dir: Path, *, workers: int | None = None, progress: Callable[[int, int], None] | None = None
+) -> FactSet:
     """Read, validate and cross-check every fact file under ``seeds_dir``.
+
+    Files are read and validated in parallel (``workers`` processes; by default one per core
+    when the files are large enough to gain from it), then checked as a set. ``progress`` is
+    called with (files done, files in all) after each file, for a progress bar.
 
     Raises
     ------
@@ -89,123 +98,199 @@ def load_facts(seeds_dir: Path) -> FactSet:
     if not paths:
         raise FactError([Problem(Location(str(seeds_dir)), "no fact files (*.yaml) in this directory")])
     loader = _Loader()
-    for path in paths:
-        loader.read(path)
+    for done, result in enumerate(_read_all(paths, workers), start=1):
+        loader.merge(result)
+        if progress is not None:
+            progress(done, len(paths))
     loader.cross_check()
     if loader.problems:
         raise FactError(loader.problems)
     return loader.facts
 
 
+_PARALLEL_BYTES = 4_000_000
+"""Below this much YAML, starting worker processes costs more than it saves."""
+
+
+def _read_all(paths: list[Path], workers: int | None) -> Iterator[_FileResult]:
+    if workers is None:
+        big = sum(p.stat().st_size for p in paths) >= _PARALLEL_BYTES
+        workers = min(os.cpu_count() or 1, len(paths)) if big else 1
+    if workers <= 1:
+        yield from map(_read_file, paths)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        yield from pool.map(_read_file, paths, chunksize=1)
+
+
 @dataclass
 class _Entry:
-    """A validated entry and where its fields were written."""
+    """Where an entry was written: its file and its path in the file's data.
 
-    doc: YamlDocument
+    Locations are found through the file's node tree; after a file is validated the tree is
+    released (or never crosses a process boundary), and :meth:`at` composes the file again, once,
+    when a problem needs a line.
+    """
+
+    file: str
     path: tuple[str | int, ...]
+    doc: YamlDocument | None = field(default=None, repr=False, compare=False)
 
     def at(self, *more: str | int) -> Location:
+        if self.doc is None:
+            self.doc = _document(self.file)
         return self.doc.location((*self.path, *more))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"file": self.file, "path": self.path, "doc": None}
+
+
+@functools.lru_cache(maxsize=16)
+def _document(file: str) -> YamlDocument:
+    return read_yaml(Path(file))
+
+
+@dataclass
+class _Validated:
+    """One entry of a file after validation: the record (None if invalid) and its locations."""
+
+    record: Any
+    entry: _Entry
+    name: str
+    where: Location
+    quote_wheres: list[Location]
+
+
+@dataclass
+class _FileResult:
+    """What reading and validating one file found; it crosses process boundaries, so it is plain."""
+
+    file: str
+    read: bool = False
+    default_source: tuple[str, Location] | None = None
+    items: list[_Validated] = field(default_factory=list)
+    invalid_ids: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _read_file(path: Path) -> _FileResult:
+    """Read one fact file and validate each entry with its model (no cross-file checks)."""
+    result = _FileResult(str(path))
+    try:
+        doc = read_yaml(path)
+    except FactError as err:
+        result.problems.extend(err.problems)
+        return result
+    result.read = True
+    if not isinstance(doc.data, dict):
+        result.problems.append(
+            Problem(doc.location(()), "a fact file is a mapping of sections (sources:, pledges:, …)")
+        )
+        return result
+    default = doc.data.get("source")
+    if default is not None:
+        if isinstance(default, str):
+            result.default_source = (default, doc.location(("source",)))
+        else:
+            result.problems.append(Problem(doc.location(("source",)), "'source' must be one source id"))
+    for section, items in doc.data.items():
+        if section == "source":
+            continue
+        model = SECTIONS.get(section)
+        if model is None:
+            hint = _did_you_mean(section, [*SECTIONS, "source"])
+            result.problems.append(Problem(doc.location((section,)), f"unknown section {section!r}{hint}"))
+            continue
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            result.problems.append(Problem(doc.location((section,)), f"section {section!r} must be a list of entries"))
+            continue
+        for index, item in enumerate(items):
+            _validate(model, item, _Entry(doc.path, (section, index), doc), result)
+    doc.release()
+    return result
+
+
+def _validate(model: type[BaseModel], item: Any, entry: _Entry, result: _FileResult) -> None:
+    kind = model.kind  # type: ignore[attr-defined]
+    raw_id = item.get("id") if isinstance(item, dict) else None
+    name = f"{kind} {raw_id!r}" if isinstance(raw_id, str) else f"{kind} #{entry.path[1] + 1}"  # type: ignore[operator]
+    try:
+        record = model.model_validate(item)
+    except ValidationError as err:
+        if isinstance(raw_id, str):
+            result.invalid_ids.add(raw_id)
+        for error in err.errors():
+            result.problems.append(Problem(entry.at(*error["loc"]), f"{name}: {_explain(error, model)}"))
+        return
+    evidence = record.evidence if isinstance(record, Record) else []
+    quote_wheres = [entry.at("evidence", i) for i in range(len(evidence))]
+    if isinstance(record, Mention):
+        quote_wheres = [entry.at("quote")]
+    result.items.append(_Validated(record, entry, name, entry.at(), quote_wheres))
 
 
 class _Loader:
-    """Accumulates records and problems across files, then checks the set as a whole."""
+    """Merges what each file held, then checks the set as a whole."""
 
     def __init__(self) -> None:
         self.facts = FactSet()
         self.problems: list[Problem] = []
         self.entries: dict[str, _Entry] = {}
         self.invalid_ids: set[str] = set()
-        self.mentions: list[tuple[Mention, _Entry]] = []
+        self.mentions: list[tuple[Mention, _Entry, Location]] = []
         self.default_sources: dict[str, tuple[str, Location]] = {}
 
-    # -- per file -------------------------------------------------------------------------
-
-    def read(self, path: Path) -> None:
-        try:
-            doc = read_yaml(path)
-        except FactError as err:
-            self.problems.extend(err.problems)
-            return
-        self.facts.files.append(doc.path)
-        if not isinstance(doc.data, dict):
-            self.problems.append(
-                Problem(doc.location(()), "a fact file is a mapping of sections (sources:, pledges:, …)")
-            )
-            return
-        default = doc.data.get("source")
-        if default is not None:
-            if isinstance(default, str):
-                self.default_sources[doc.path] = (default, doc.location(("source",)))
-            else:
-                self.problems.append(Problem(doc.location(("source",)), "'source' must be one source id"))
-        for section, items in doc.data.items():
-            if section == "source":
-                continue
-            model = SECTIONS.get(section)
-            if model is None:
-                hint = _did_you_mean(section, [*SECTIONS, "source"])
-                self.problems.append(Problem(doc.location((section,)), f"unknown section {section!r}{hint}"))
-                continue
-            if items is None:
-                continue
-            if not isinstance(items, list):
-                self.problems.append(
-                    Problem(doc.location((section,)), f"section {section!r} must be a list of entries")
-                )
-                continue
-            for index, item in enumerate(items):
-                self._validate(model, item, _Entry(doc, (section, index)))
-
-    def _validate(self, model: type[BaseModel], item: Any, entry: _Entry) -> None:
-        kind = model.kind  # type: ignore[attr-defined]
-        raw_id = item.get("id") if isinstance(item, dict) else None
-        name = f"{kind} {raw_id!r}" if isinstance(raw_id, str) else f"{kind} #{entry.path[1] + 1}"  # type: ignore[operator]
-        try:
-            record = model.model_validate(item)
-        except ValidationError as err:
-            if isinstance(raw_id, str):
-                self.invalid_ids.add(raw_id)
-            for error in err.errors():
-                self.problems.append(Problem(entry.at(*error["loc"]), f"{name}: {_explain(error, model)}"))
-            return
-        if isinstance(record, Mention):
-            self.mentions.append((record, entry))
-        elif isinstance(record, Source):
-            self._define(self.facts.sources, self.facts.source_where, record, entry, name)
-        else:
-            assert isinstance(record, Record)
-            if self._define(self.facts.records, self.facts.where, record, entry, name):
-                self.entries[record.id] = entry
+    def merge(self, result: _FileResult) -> None:
+        self.problems.extend(result.problems)
+        self.invalid_ids |= result.invalid_ids
+        if result.read:
+            self.facts.files.append(result.file)
+        if result.default_source is not None:
+            self.default_sources[result.file] = result.default_source
+        for item in result.items:
+            record = item.record
+            if isinstance(record, Mention):
+                self.mentions.append((record, item.entry, item.quote_wheres[0]))
+            elif isinstance(record, Source):
+                self._define(self.facts.sources, self.facts.source_where, item)
+            elif self._define(self.facts.records, self.facts.where, item):
+                self.entries[record.id] = item.entry
                 self.facts.evidence[record.id] = [
-                    Quote(item.source or "", item.quote, entry.at("evidence", i))
-                    for i, item in enumerate(record.evidence)
+                    Quote(quote.source or "", quote.quote, where)
+                    for quote, where in zip(record.evidence, item.quote_wheres, strict=True)
                 ]
 
-    def _define(self, table: dict[str, Any], where: dict[str, Location], record: Any, entry: _Entry, name: str) -> bool:
+    def _define(self, table: dict[str, Any], where: dict[str, Location], item: _Validated) -> bool:
+        record = item.record
         if record.id in table:
-            self.problems.append(Problem(entry.at("id"), f"{name}: duplicate id (first defined at {where[record.id]})"))
+            message = f"{item.name}: duplicate id (first defined at {where[record.id]})"
+            self.problems.append(Problem(item.entry.at("id"), message))
             return False
         table[record.id] = record
-        where[record.id] = entry.at()
+        where[record.id] = item.where
         return True
 
     # -- whole set --------------------------------------------------------------------------
 
     def cross_check(self) -> None:
         self._resolve_sources()
-        mentioned = {mention.about for mention, _ in self.mentions}
-        for mention, entry in self.mentions:
-            if self._known(mention.about, entry.at("about"), f"mention of {mention.about!r}", None, "fact"):
-                self.facts.evidence[mention.about].append(Quote(mention.source or "", mention.quote, entry.at("quote")))
+        mentioned = {mention.about for mention, _, _ in self.mentions}
+        for mention, entry, quote_where in self.mentions:
+            if self._known(mention.about, partial(entry.at, "about"), f"mention of {mention.about!r}", None, "fact"):
+                self.facts.evidence[mention.about].append(Quote(mention.source or "", mention.quote, quote_where))
         for record_id, record in self.facts.records.items():
             entry = self.entries[record_id]
             name = f"{record.kind} {record_id!r}"
-            for field_name, (kinds, noun) in REFERENCES.items():
-                value = getattr(record, field_name, None)
+            for field_name, (kinds, noun) in _references(type(record)):
+                value = getattr(record, field_name)
                 targets = value if isinstance(value, list) else [value] if value else []
                 for i, target in enumerate(targets):
-                    at = entry.at(field_name, i) if isinstance(value, list) else entry.at(field_name)
+                    at = partial(entry.at, field_name, i) if isinstance(value, list) else partial(entry.at, field_name)
                     self._known(target, at, name, kinds, noun, field_name)
             if not record.evidence and record_id not in mentioned:
                 self.problems.append(Problem(entry.at(), f"{name}: no evidence (add a quote under 'evidence:')"))
@@ -218,12 +303,12 @@ class _Loader:
             self._known_source(source_id, at, "file's default source")
         for record_id, quotes in self.facts.evidence.items():
             self.facts.evidence[record_id] = list(self._with_sources(record_id, quotes))
-        for i, (mention, entry) in enumerate(self.mentions):
+        for i, (mention, entry, quote_where) in enumerate(self.mentions):
             if mention.source is not None:
-                self._known_source(mention.source, entry.at("source"), f"mention of {mention.about!r}")
-            elif entry.doc.path in self.default_sources:
-                mention = mention.model_copy(update={"source": self.default_sources[entry.doc.path][0]})
-                self.mentions[i] = (mention, entry)
+                self._known_source(mention.source, partial(entry.at, "source"), f"mention of {mention.about!r}")
+            elif entry.file in self.default_sources:
+                mention = mention.model_copy(update={"source": self.default_sources[entry.file][0]})
+                self.mentions[i] = (mention, entry, quote_where)
             else:
                 self.problems.append(Problem(entry.at(), f"mention of {mention.about!r}: {_NO_SOURCE}"))
 
@@ -240,17 +325,17 @@ class _Loader:
             else:
                 self.problems.append(Problem(quote.where, f"{kind} {record_id!r}: {_NO_SOURCE}"))
 
-    def _known_source(self, source_id: str, at: Location, name: str) -> bool:
+    def _known_source(self, source_id: str, at: Location | Callable[[], Location], name: str) -> bool:
         if source_id in self.facts.sources:
             return True
         hint = _did_you_mean(source_id, self.facts.sources)
-        self.problems.append(Problem(at, f"{name}: unknown source {source_id!r}{hint}"))
+        self.problems.append(Problem(_resolve(at), f"{name}: unknown source {source_id!r}{hint}"))
         return False
 
     def _known(
         self,
         target: str,
-        at: Location,
+        at: Callable[[], Location],
         name: str,
         kinds: frozenset[str] | None,
         noun: str,
@@ -260,12 +345,12 @@ class _Loader:
         if record is None:
             if target not in self.invalid_ids:
                 hint = _did_you_mean(target, self.facts.records)
-                self.problems.append(Problem(at, f"{name}: unknown {noun} {target!r}{hint}"))
+                self.problems.append(Problem(at(), f"{name}: unknown {noun} {target!r}{hint}"))
             return False
         if kinds is not None and record.kind not in kinds:
             expected = " or ".join(sorted(kinds))
             self.problems.append(
-                Problem(at, f"{name}: {field_name} {target!r} is a {record.kind}, expected {expected}")
+                Problem(at(), f"{name}: {field_name} {target!r} is a {record.kind}, expected {expected}")
             )
             return False
         return True
@@ -292,6 +377,17 @@ class _Loader:
                 chain.append(nexts[0])
 
 
+def _resolve(at: Location | Callable[[], Location]) -> Location:
+    """Locations are found lazily: composing a file again costs more than most checks."""
+    return at if isinstance(at, Location) else at()
+
+
+@functools.cache
+def _references(model: type[Record]) -> list[tuple[str, tuple[frozenset[str], str]]]:
+    """The reference fields a model has, with the kinds they may point at."""
+    return [(name, REFERENCES[name]) for name in model.model_fields if name in REFERENCES]
+
+
 _NO_SOURCE = "quote has no source (add 'source:' to the quote or at the top of the file)"
 
 
@@ -305,8 +401,11 @@ def _explain(error: Any, model: type[BaseModel]) -> str:
     if kind == "extra_forbidden":
         return f"unknown field {field_name!r}{_did_you_mean(loc[-1], model.model_fields)}"
     message = error["msg"].removeprefix("Value error, ").replace("Input should be", "should be")
-    if kind == "string_pattern_mismatch" and loc[-1:] == ["id"]:
-        message = f"does not match {ID_PATTERN}"
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == ID_PATTERN:
+        message = (
+            f"id {error['input']!r} cannot form an IRI: use lowercase ASCII letters, digits, '-' and '_' "
+            "(e.g. 'usaid', 'dfc-el-salvador'), at most 80 characters"
+        )
     return f"{field_name}: {message}" if field_name else message
 
 

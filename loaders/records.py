@@ -14,7 +14,6 @@ Decimal('5800000000')
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -44,15 +43,6 @@ __all__ = [
 ID_PATTERN = r"^[a-z0-9](?:[a-z0-9_-]{0,78}[a-z0-9])?$"
 
 
-def _check_id(text: str) -> str:
-    if not re.match(ID_PATTERN, text):
-        raise ValueError(
-            f"id {text!r} cannot form an IRI: use lowercase ASCII letters, digits, '-' and '_' "
-            "(e.g. 'usaid', 'dfc-el-salvador'), at most 80 characters"
-        )
-    return text
-
-
 def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
@@ -61,7 +51,7 @@ def _text_amount(value: Any) -> Any:
     return parse_amount(value) if isinstance(value, str) else value
 
 
-Id = Annotated[str, AfterValidator(_check_id)]
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Ids = Annotated[list[Id], BeforeValidator(_one_or_many)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Amount = Annotated[Decimal, BeforeValidator(_text_amount), Field(ge=0, allow_inf_nan=False)]
@@ -103,9 +93,9 @@ class Record(_Strict):
     kind: ClassVar[str] = "record"
     id: Id
     label: Text
-    aliases: list[Text] = []
+    aliases: list[Text] = Field(default_factory=list)
     note: Text | None = None
-    evidence: list[Evidence] = []
+    evidence: list[Evidence] = Field(default_factory=list)
 
 
 class Country(Record):
@@ -119,7 +109,7 @@ class Region(Record):
     """A group of countries or a part of one country."""
 
     kind: ClassVar[str] = "region"
-    includes: Ids = []
+    includes: Ids = Field(default_factory=list)
     within: Id | None = None
 
 
@@ -127,7 +117,7 @@ class Organization(Record):
     """A non-government body: think tank, caucus, company, gang."""
 
     kind: ClassVar[str] = "organization"
-    based_in: Ids = []
+    based_in: Ids = Field(default_factory=list)
 
 
 class Agency(Record):
@@ -141,19 +131,19 @@ class Person(Record):
     """A person, with the bodies they serve and their office at the time of the sources."""
 
     kind: ClassVar[str] = "person"
-    member_of: Ids = []
+    member_of: Ids = Field(default_factory=list)
     position: Text | None = None
 
 
 class _Initiative(Record):
-    implemented_by: Ids = []
-    targets: Ids = []
-    announced_by: Ids = []
+    implemented_by: Ids = Field(default_factory=list)
+    targets: Ids = Field(default_factory=list)
+    announced_by: Ids = Field(default_factory=list)
     announced_on: PartialDate | None = None
     administration: Id | None = None
     started_on: PartialDate | None = None
     ended_on: PartialDate | None = None
-    goals: list[Text] = []
+    goals: list[Text] = Field(default_factory=list)
 
 
 class Program(_Initiative):
@@ -173,19 +163,19 @@ class Pledge(Record):
 
     kind: ClassVar[str] = "pledge"
     pledged_by: Id
-    recipient: Ids = []
+    recipient: Ids = Field(default_factory=list)
     for_program: Id | None = None
     amount: Amount
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
     qualifier: Qualifier = "exact"
     pledge_kind: PledgeKind | None = None
-    funding: list[FundingType] = []
+    funding: list[FundingType] = Field(default_factory=list)
     new_money: bool | None = None
     duration: Duration | None = None
     part_of: Id | None = None
     announced_on: PartialDate | None = None
-    announced_by: Ids = []
-    targets: Ids = []
+    announced_by: Ids = Field(default_factory=list)
+    targets: Ids = Field(default_factory=list)
 
 
 class Statistic(Record):
@@ -199,7 +189,7 @@ class Statistic(Record):
     period: PartialDate | None = None
     period_end: PartialDate | None = None
     place: Id | None = None
-    announced_by: Ids = []
+    announced_by: Ids = Field(default_factory=list)
 
 
 class Source(_Strict):

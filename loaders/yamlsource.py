@@ -12,6 +12,8 @@ Examples
 {'pledges': [{'id': 'p1', 'amount': '5.8 billion'}]}
 >>> str(doc.location(("pledges", 0, "amount")))
 'x.yaml:3:13'
+>>> doc.release(); str(doc.location(("pledges", 0)))
+'x.yaml:2:5'
 """
 
 from __future__ import annotations
@@ -36,14 +38,20 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:map",
 }
 _NULLS = {"", "~", "null", "Null", "NULL"}
-
-Path_ = tuple[str | int, ...]
+_DEFAULT_TAGS = {
+    yaml.ScalarNode: "tag:yaml.org,2002:str",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+}
 
 
 class _TextResolver(yaml.resolver.BaseResolver):
-    """Resolve every plain scalar to a string: types are decided by validation, not by YAML."""
+    """Resolve every untagged node to str, seq or map: types are decided by validation, not YAML."""
 
     yaml_implicit_resolvers: dict[str, list[Any]] = {}
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:  # called for each node: keep it cheap
+        return _DEFAULT_TAGS[kind]
 
 
 if getattr(yaml, "__with_libyaml__", False):
@@ -72,19 +80,33 @@ else:  # pragma: no cover - PyYAML built without libyaml
 
 @dataclass
 class YamlDocument:
-    """The plain data of a fact file and the position of every mapping, list and value in it."""
+    """The plain data of a fact file, and its node tree for finding where a value was written.
+
+    The node tree holds every value's line and column. It is kept while the file is validated and
+    can then be released to save memory; :meth:`location` composes the text again (and keeps the
+    tree) if asked later, which happens only to report a problem.
+    """
 
     path: str
-    data: Any
-    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    text: str
+    data: Any = None
+    root: yaml.Node | None = field(default=None, repr=False)
 
     def location(self, path: Sequence[str | int]) -> Location:
         """Where the value at ``path`` (or its nearest enclosing value) was written."""
-        key = tuple(path)
-        while key and key not in self.marks:
-            key = key[:-1]
-        line, column = self.marks.get(key, (1, 1))
-        return Location(self.path, line, column)
+        if self.root is None:
+            self.root = _compose(self.text, self.path)
+        node = self.root
+        for step in path:
+            child = _child(node, step)
+            if child is None:
+                break
+            node = child
+        return Location(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def release(self) -> None:
+        """Drop the node tree; locations are found again by composing the text when needed."""
+        self.root = None
 
 
 def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
@@ -106,6 +128,15 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
 
 def read_yaml_text(text: str, name: str) -> YamlDocument:
     """Compose YAML text into a :class:`YamlDocument`; ``name`` is used in error messages."""
+    root = _compose(text, name)
+    problems: list[Problem] = []
+    data = _to_data(root, 0, name, problems, set())
+    if problems:
+        raise FactError(problems)
+    return YamlDocument(name, text, data, root)
+
+
+def _compose(text: str, name: str) -> yaml.Node:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -118,45 +149,53 @@ def read_yaml_text(text: str, name: str) -> YamlDocument:
         raise FactError([Problem(Location(name), f"malformed YAML: {err}")]) from None
     finally:
         loader.dispose()
-    document = YamlDocument(name, None)
     if node is None:
         raise FactError([Problem(Location(name), "file is empty: write at least one section")])
-    problems: list[Problem] = []
-    document.data = _to_data(node, (), document, problems, set())
-    if problems:
-        raise FactError(problems)
-    return document
+    return node
 
 
-def _to_data(node: yaml.Node, path: Path_, doc: YamlDocument, problems: list[Problem], seen: set[int]) -> Any:
-    """Turn a node into str / list / dict, recording marks and every problem met."""
-    where = Location(doc.path, node.start_mark.line + 1, node.start_mark.column + 1)
-    doc.marks[path] = (where.line, where.column)
+def _child(node: yaml.Node, step: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+        return node.value[step]
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == step:
+                return value
+    return None
+
+
+def _where(name: str, node: yaml.Node) -> Location:
+    return Location(name, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _to_data(node: yaml.Node, depth: int, name: str, problems: list[Problem], seen: set[int]) -> Any:
+    """Turn a node into str / list / dict, collecting every problem met."""
     if id(node) in seen:
-        problems.append(Problem(where, "YAML anchors and aliases (&, *) are not allowed in fact files"))
+        problems.append(Problem(_where(name, node), "YAML anchors and aliases (&, *) are not allowed in fact files"))
         return None
     seen.add(id(node))
     if node.tag not in _PLAIN_TAGS:
-        problems.append(Problem(where, f"YAML tag {node.tag!r} is not allowed in fact files"))
+        problems.append(Problem(_where(name, node), f"YAML tag {node.tag!r} is not allowed in fact files"))
         return None
-    if len(path) > MAX_DEPTH:
-        problems.append(Problem(where, f"nested more than {MAX_DEPTH} levels deep"))
+    if depth > MAX_DEPTH:
+        problems.append(Problem(_where(name, node), f"nested more than {MAX_DEPTH} levels deep"))
         return None
     if isinstance(node, yaml.ScalarNode):
         return None if not node.style and node.value in _NULLS else node.value
     if isinstance(node, yaml.SequenceNode):
-        return [_to_data(item, (*path, i), doc, problems, seen) for i, item in enumerate(node.value)]
+        return [_to_data(item, depth + 1, name, problems, seen) for item in node.value]
     mapping: dict[str, Any] = {}
     first_seen: dict[str, int] = {}
     for key_node, value_node in node.value:
-        key_where = Location(doc.path, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
-            problems.append(Problem(key_where, "mapping keys must be plain text"))
+            problems.append(Problem(_where(name, key_node), "mapping keys must be plain text"))
             continue
         key = key_node.value
         if key in first_seen:
-            problems.append(Problem(key_where, f"duplicate key {key!r} (first written on line {first_seen[key]})"))
+            problems.append(
+                Problem(_where(name, key_node), f"duplicate key {key!r} (first written on line {first_seen[key]})")
+            )
             continue
-        first_seen[key] = key_where.line
-        mapping[key] = _to_data(value_node, (*path, key), doc, problems, seen)
+        first_seen[key] = key_node.start_mark.line + 1
+        mapping[key] = _to_data(value_node, depth + 1, name, problems, seen)
     return mapping

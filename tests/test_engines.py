@@ -177,3 +177,79 @@ def test_aidgraph_serve_answers_queries_and_refuses_updates(tmp_path: Path) -> N
         out, err = process.communicate(timeout=20)
     assert out.decode().rstrip().endswith("Stopped.")
     assert process.returncode == 0, err.decode()
+
+
+def test_python_api_queries_an_endpoint(oxigraph_server, seed_store) -> None:
+    from graph.query import query_rows
+
+    push(seed_store, oxigraph_server)
+    rows = query_rows(named="pledges", params={"donor": "mx"}, endpoint=oxigraph_server, graph=DEFAULT_GRAPH)
+    assert [(r["donorName"], r["amount"]) for r in rows] == [("Mexico", Decimal("30000000000"))]
+
+
+class _Misbehaving:
+    """A tiny loopback HTTP server that answers every request the same bad way."""
+
+    def __init__(self, mode: str) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                if mode == "slow":
+                    time.sleep(3)
+                if mode == "error":
+                    self.send_response(500, "Internal Server Error")
+                    self.end_headers()
+                    self.wfile.write(b"store exploded\n")
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.end_headers()
+                self.wfile.write(b"<html>surprise</html>")
+
+            do_GET = do_POST = do_PUT = _answer
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/query"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("mode", "message"),
+    [
+        ("error", "answered HTTP 500 Internal Server Error: store exploded"),
+        ("garbage", "did not answer with SPARQL results"),
+        ("slow", "did not answer within 1 s"),
+    ],
+)
+def test_error_misbehaving_servers_get_a_clear_message(mode: str, message: str) -> None:
+    server = _Misbehaving(mode)
+    try:
+        result = CliRunner().invoke(cli, ["query", "ASK {}", "--endpoint", server.url, "--timeout", "1"])
+        assert result.exit_code == 1
+        assert message in result.stderr and result.stderr.startswith("Error: ")
+        assert "Traceback" not in result.output
+    finally:
+        server.close()
+
+
+def test_a_failed_push_leaves_the_server_graph_as_it_was(oxigraph_server, seed_store, write_seeds) -> None:
+    graph = "https://example.org/kept"
+    push(seed_store, oxigraph_server, graph=graph)
+    broken = _Misbehaving("error")
+    try:
+        with pytest.raises(EndpointError, match="HTTP 500"):
+            push(seed_store, oxigraph_server, graph=graph, store_url=broken.url, update_url=broken.url)
+    finally:
+        broken.close()
+    count = run_query(RemoteStore(oxigraph_server, graph=graph), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert count.records() == [{"n": len(seed_store)}]
