@@ -27,10 +27,16 @@ import yaml
 
 from loaders.errors import FactError, Location, Problem
 
-__all__ = ["MAX_DEPTH", "YamlDocument", "read_yaml", "read_yaml_text"]
+__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "YamlDocument", "read_yaml", "read_yaml_text"]
 
 MAX_DEPTH = 32
 """Fact files are at most a few levels deep; anything deeper is an error, not a stack overflow."""
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+"""A fact file of more than 16 MiB is refused before parsing: split it (one file per article)."""
+
+_SAFE_NESTING = 5_000
+"""libyaml's composer recurses per nesting level and crashes the process somewhere past 12,000."""
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -113,6 +119,12 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
     """Read and compose one fact file, raising :class:`FactError` for anything unsafe or malformed."""
     name = display or str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            message = (
+                f"file is {size / 2**20:.1f} MiB; fact files must be under {MAX_FILE_BYTES // 2**20} MiB (split it)"
+            )
+            raise FactError([Problem(Location(name), message)])
         raw = path.read_bytes()
     except OSError as err:
         raise FactError([Problem(Location(name), f"cannot read file: {err.strerror}")]) from None
@@ -137,6 +149,7 @@ def read_yaml_text(text: str, name: str) -> YamlDocument:
 
 
 def _compose(text: str, name: str) -> yaml.Node:
+    _check_nesting(text, name)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -145,13 +158,47 @@ def _compose(text: str, name: str) -> yaml.Node:
         where = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
         message = " ".join(filter(None, [err.context, err.problem])) or "malformed YAML"
         raise FactError([Problem(where, f"malformed YAML: {message}")]) from None
+    except yaml.reader.ReaderError as err:
+        line = text.count("\n", 0, err.position) + 1
+        column = err.position - (text.rfind("\n", 0, err.position) + 1) + 1
+        character = f"U+{err.character:04X}" if isinstance(err.character, int) else repr(err.character)
+        problem = f"control character {character} is not allowed in YAML text (remove it or write it escaped)"
+        raise FactError([Problem(Location(name, line, column), problem)]) from None
     except (yaml.YAMLError, RecursionError) as err:
-        raise FactError([Problem(Location(name), f"malformed YAML: {err}")]) from None
+        raise FactError([Problem(Location(name), f"malformed YAML: {' '.join(str(err).split())}")]) from None
     finally:
         loader.dispose()
     if node is None:
         raise FactError([Problem(Location(name), "file is empty: write at least one section")])
     return node
+
+
+def _check_nesting(text: str, name: str) -> None:
+    """Refuse nesting deeper than :data:`MAX_DEPTH` before composing, which would recurse.
+
+    Nesting needs a bracket or a step of a line per level, so most files are proved shallow by a
+    cheap bound; only a file that might be deep is walked event by event (which does not recurse).
+    """
+    if len(text) <= _SAFE_NESTING:
+        return
+    bound = text.count("[") + text.count("{") + max(map(len, text.splitlines()), default=0)
+    if bound <= _SAFE_NESTING:
+        return
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    where = Location(name, event.start_mark.line + 1, event.start_mark.column + 1)
+                    raise FactError([Problem(where, f"nested more than {MAX_DEPTH} levels deep")])
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # malformed: composing reports it with its position
+    finally:
+        loader.dispose()
 
 
 def _child(node: yaml.Node, step: str | int) -> yaml.Node | None:
