@@ -585,6 +585,45 @@ def serve(port: int, bind: str, seeds: Path, corpus: Path | None, build_dir: Pat
         raise click.ClickException(f"the Oxigraph server exited with code {code}")
 
 
+@cli.command()
+@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--source-id", metavar="ID", help="Id for the article in the source registry (default: from its file name)."
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Draft file to write (default: stdout)."
+)
+@seeds_option
+def extract(article: Path, source_id: str | None, output: Path | None, seeds: Path) -> None:
+    """Draft facts from a new article for a person to confirm.
+
+    Finds money amounts (with donor, recipients and program from the same sentence), every name
+    the graph already knows (accents and case ignored), new names with a guessed class, and the
+    dates and periods mentioned. Each candidate is marked `draft: true` and quotes its sentence
+    verbatim; `aidgraph check` refuses the file until every draft is confirmed.
+
+    \b
+    Examples:
+      aidgraph extract new-article.txt -o seeds/facts/new-article.yaml
+      aidgraph extract new-article.txt --source-id latimes-2019-06
+    """
+    from graph.files import write_atomic
+    from loaders import load_facts
+    from loaders.extract import draft_article
+
+    try:
+        text = article.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{article} is not UTF-8 text") from None
+    draft = draft_article(text, file=article.name, facts=load_facts(seeds), source_id=source_id)
+    if output is None:
+        click.echo(draft.yaml(), nl=False)
+        return
+    write_atomic(output, draft.yaml().encode())
+    counts = f"{len(draft.pledges)} pledges, {len(draft.mentions)} known names, {len(draft.candidates)} new names"
+    click.echo(f"Wrote {output}: {counts}, {len(draft.hints)} date hints (all drafts to confirm)")
+
+
 @cli.command("queries")
 @click.argument("name", required=False)
 def queries_command(name: str | None) -> None:

@@ -219,6 +219,14 @@ def _validate(model: type[BaseModel], item: Any, entry: _Entry, result: _FileRes
     kind = model.kind  # type: ignore[attr-defined]
     raw_id = item.get("id") if isinstance(item, dict) else None
     name = f"{kind} {raw_id!r}" if isinstance(raw_id, str) else f"{kind} #{entry.path[1] + 1}"  # type: ignore[operator]
+    if model is Mention and isinstance(item, dict) and isinstance(item.get("about"), str):
+        name = f"mention of {item['about']!r}"
+    if isinstance(item, dict) and "draft" in item:
+        if isinstance(raw_id, str):
+            result.invalid_ids.add(raw_id)
+        message = "unconfirmed draft: check it against the article, then delete its 'draft: true' line (or the entry)"
+        result.problems.append(Problem(entry.at("draft"), f"{name}: {message}"))
+        return
     try:
         record = model.model_validate(item)
     except ValidationError as err:

@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def console_blocks(text: str) -> list[list[tuple[str, list[str]]]]:
     blocks = []
     for body in re.findall(r"```console\n(.*?)```", text, re.DOTALL):
         commands: list[tuple[str, list[str]]] = []
-        for line in body.splitlines():
+        for line in textwrap.dedent(body).splitlines():
             if line.startswith("$ "):
                 commands.append((line[2:], []))
             elif commands:
@@ -42,6 +43,7 @@ def test_readme_has_console_blocks() -> None:
     blocks = console_blocks((ROOT / "README.md").read_text(encoding="utf-8"))
     commands = [command for block in blocks for command, _ in block]
     assert len(commands) >= 15
+    assert all(block for block in blocks), "a console block without a `$ ` command"
     assert any(c.startswith("aidgraph query") for c in commands) and any(
         c.startswith("aidgraph serve") for c in commands
     )
