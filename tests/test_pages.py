@@ -31,12 +31,16 @@ CANVAS_INK = """() => {
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory, seed_store) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("pages")
+    return _write_pages(seed_store, tmp_path_factory.mktemp("pages"))
+
+
+def _write_pages(store, folder: Path) -> dict[str, Path]:
+    """The network, money and timeline pages of ``store``, written into ``folder``."""
     written = {}
     for name, page in {
-        "network": network_page(seed_store),
-        "sankey": sankey_page(seed_store),
-        "timeline": timeline_page(seed_store),
+        "network": network_page(store),
+        "sankey": sankey_page(store),
+        "timeline": timeline_page(store),
     }.items():
         written[name] = folder / f"{name}.html"
         written[name].write_text(page, encoding="utf-8")
@@ -135,16 +139,7 @@ pledges:
 """,
         encoding="utf-8",
     )
-    store = open_store(seeds, folder / "no-build")
-    written = {}
-    for name, page in {
-        "network": network_page(store),
-        "sankey": sankey_page(store),
-        "timeline": timeline_page(store),
-    }.items():
-        written[name] = folder / f"{name}.html"
-        written[name].write_text(page, encoding="utf-8")
-    return written
+    return _write_pages(open_store(seeds, folder / "no-build"), folder)
 
 
 def test_hostile_strings_show_as_text_and_run_nothing_in_the_network(hostile_pages: dict[str, Path]) -> None:
