@@ -43,9 +43,6 @@ class RdflibStore:
     def __init__(self, graph: Any) -> None:
         self.graph = graph
 
-    def __len__(self) -> int:
-        return len(self.graph)
-
     def query(
         self,
         query: str,

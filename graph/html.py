@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from collections import defaultdict
 from importlib import resources
 from pathlib import Path
@@ -30,6 +31,8 @@ from graph.centrality import centrality
 from graph.errors import AnalysisError
 from graph.projections import project
 from graph.sparql import python_value, run_query
+from loaders.records import ID_PATTERN
+from ontology.prefixes import AID_NS
 
 __all__ = ["CLASS_STYLES", "narrow", "network_page", "readable_amount"]
 
@@ -118,6 +121,7 @@ def network_page(
     title: str = "aidgraph: US–Mexico cooperation on Central American migration",
 ) -> str:
     """The HTML page of a projection, narrowed and sized as asked."""
+    from pyvis.edge import Edge
     from pyvis.network import Network
 
     G = narrow(project(store, projection), focus=focus, depth=depth, top=top, size_by=size_by)
@@ -148,7 +152,9 @@ def network_page(
         edge: dict[str, Any] = {"label": data["label"], "title": html.escape(data["label"])}
         if data.get("amount"):
             edge["width"] = round(1 + 9 * math.log1p(data["amount"]) / math.log1p(largest), 2)
-        net.add_edge(str(source), str(target), **edge)
+        # pyvis's own edge format, appended directly: Network.add_edge scans every edge already
+        # added for duplicates (quadratic: 70 s for 19,000 edges), and a networkx graph has none.
+        net.edges.append(Edge(str(source), str(target), G.is_directed(), **edge).options)
     net.set_options(json.dumps(_OPTIONS, sort_keys=True))
     present = sorted({G.nodes[n]["class"] for n in G})
     net.templateEnv.globals.update(
@@ -184,20 +190,20 @@ def _edges(G: nx.Graph, details: dict[str, dict[str, Any]]) -> list[tuple[Any, A
 
 def _details(store: ox.Store, ids: list[str]) -> dict[str, dict[str, Any]]:
     """Aliases, key facts and evidence of the drawn entities, for their tooltips."""
-    wanted = set(ids)
+    # The ids are the graph's own (checked at load to be IRI-safe); as a VALUES block they keep
+    # the queries to the drawn nodes instead of the whole graph.
+    values = "VALUES ?x { " + " ".join(f"<{AID_NS}{i}>" for i in sorted(ids) if _SAFE_ID.match(i)) + " }"
     details: dict[str, dict[str, Any]] = defaultdict(lambda: {"aliases": [], "facts": [], "quotes": []})
-    for row in _rows(store, _DETAIL_QUERY):
-        if row["id"] in wanted:
-            entry = details[row["id"]]
-            if row["kind"] == "alias":
-                entry["aliases"].append(row["value"])
-            elif row["kind"] in ("amount", "currency"):
-                entry[row["kind"]] = row["value"]
-            else:
-                entry["facts"].append(f"{row['kind']}: {row['value']}")
-    for row in _rows(store, _EVIDENCE_QUERY):
-        if row["id"] in wanted:
-            details[row["id"]]["quotes"].append((row["quote"], row["source"]))
+    for row in _rows(store, _DETAIL_QUERY.replace("{values}", values)):
+        entry = details[row["id"]]
+        if row["kind"] == "alias":
+            entry["aliases"].append(row["value"])
+        elif row["kind"] in ("amount", "currency"):
+            entry[row["kind"]] = row["value"]
+        else:
+            entry["facts"].append(f"{row['kind']}: {row['value']}")
+    for row in _rows(store, _EVIDENCE_QUERY.replace("{values}", values)):
+        details[row["id"]]["quotes"].append((row["quote"], row["source"]))
     for entry in details.values():
         entry["aliases"].sort()
         entry["facts"].sort()
@@ -238,8 +244,11 @@ def _rows(store: ox.Store, text: str) -> list[dict[str, Any]]:
     return [{v: python_value(t) for v, t in zip(result.variables, row, strict=True)} for row in result.rows]
 
 
+_SAFE_ID = re.compile(ID_PATTERN)  # joint-recipient nodes ("a + b") are not entities: no details
+
 _DETAIL_QUERY = """
 SELECT ?id ?kind ?value WHERE {
+  {values}
   {
     { ?x skos:altLabel ?value BIND("alias" AS ?kind) }
     UNION { ?x ag:position ?value BIND("position" AS ?kind) }
@@ -253,11 +262,11 @@ SELECT ?id ?kind ?value WHERE {
     UNION { ?x ag:endedOn ?d BIND(STR(?d) AS ?value) BIND("ended" AS ?kind) }
     UNION { ?x ag:goal ?value BIND("goal" AS ?kind) }
   }
-  FILTER(STRSTARTS(STR(?x), STR(aid:)))
   BIND(STRAFTER(STR(?x), STR(aid:)) AS ?id)
 }"""
 _EVIDENCE_QUERY = """
 SELECT ?id ?quote ?source WHERE {
+  {values}
   ?x ag:evidence ?e . ?e ag:quote ?quote ; ag:source/dcterms:title ?source .
   BIND(STRAFTER(STR(?x), STR(aid:)) AS ?id)
 }"""

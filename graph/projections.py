@@ -46,7 +46,8 @@ import networkx as nx
 import pyoxigraph as ox
 
 from graph.errors import AnalysisError
-from graph.sparql import python_value, run_query
+from graph.sparql import answer_query, python_value
+from ontology.prefixes import AID_NS
 
 __all__ = [
     "PROJECTIONS",
@@ -85,9 +86,12 @@ def actors_projection(store: ox.Store) -> nx.Graph:
         if row["target"] in G and row["source"] != row["target"]:
             links[_pair(row["source"], row["target"])] += 1
     participants: dict[str, set[str]] = defaultdict(set)
-    for row in _rows(store, _PARTICIPATION_QUERY):
-        if row["actor"] in G:
-            participants[row["item"]].add(row["actor"])
+    statistics = {row["item"] for row in _rows(store, _STATISTICS_QUERY)}
+    # The participation rows number several per pledge: read raw IRIs, strip the prefix here.
+    for solution in answer_query(store, _PARTICIPATION_QUERY):
+        item, actor = solution["item"].value, solution["actor"].value.removeprefix(AID_NS)
+        if actor in G and item not in statistics:
+            participants[item].add(actor)
     for actors in participants.values():
         for a, b in combinations(sorted(actors), 2):
             links[(a, b)] += 1
@@ -196,10 +200,29 @@ def _fill(template: str, **values: str) -> str:
 
 
 def _rows(store: ox.Store, text: str) -> list[dict[str, Any]]:
-    result = run_query(store, text)
-    return [{v: python_value(t) for v, t in zip(result.variables, row, strict=True)} for row in result.rows]
+    """Rows of a projection query as plain values; ids and labels arrive as plain strings.
+
+    Hundreds of thousands of rows at scale: the solutions are read straight from Oxigraph.
+    """
+    answer = answer_query(store, text)
+    variables = [v.value for v in answer.variables]
+    rows = []
+    for solution in answer:
+        row = {}
+        for name in variables:
+            term = solution[name]
+            row[name] = (
+                None
+                if term is None
+                else term.value
+                if not isinstance(term, ox.Literal) or term.datatype.value == _STRING
+                else python_value(term)
+            )
+        rows.append(row)
+    return rows
 
 
+_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _ID = "STRAFTER(STR({var}), STR(aid:))"
 _NODE_QUERY = f"""
 SELECT ?node ?label ?class WHERE {{
@@ -217,15 +240,10 @@ SELECT ?source ?relation ?target WHERE {{
   BIND({_ID.format(var="?t")} AS ?target)
   BIND(STRAFTER(STR(?p), STR(ag:)) AS ?relation)
 }}"""
-_PARTICIPATION_QUERY = f"""
-SELECT ?item ?actor WHERE {{
-  VALUES ?p {{ {{relations}} }}
-  VALUES ?type {{ ag:Program ag:Policy ag:Pledge }}
-  ?i a ?type ; ?p ?a .
-  BIND({_ID.format(var="?i")} AS ?item)
-  BIND({_ID.format(var="?a")} AS ?actor)
-}}"""
-_PARTICIPATION_QUERY = _fill(_PARTICIPATION_QUERY, relations=_values(_PARTICIPATION))
+_PARTICIPATION_QUERY = _fill(
+    "SELECT ?item ?actor WHERE { VALUES ?p { {relations} } ?item ?p ?actor }", relations=_values(_PARTICIPATION)
+)
+_STATISTICS_QUERY = "SELECT ?item WHERE { ?s a ag:Statistic BIND(STR(?s) AS ?item) }"
 _PLEDGE_QUERY = f"""
 SELECT ?id ?amount ?currency ?year ?donor ?donorLabel ?donorClass ?program ?programLabel ?programClass WHERE {{
   ?p a ag:Pledge ; ag:amount ?amount ; ag:currency ?currency ; ag:pledgedBy ?d .
