@@ -4,7 +4,6 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CORPUS ?= ../shared/corpus
-RUFF_RULES := E4,E7,E9,F,I,UP,B
 
 .PHONY: demo test lint install system-deps screenshots bench notebook notebooks clean
 
@@ -23,7 +22,7 @@ demo: $(STAMP)
 	$(BIN)/aidgraph timeline --html build/timeline.html
 
 lint: $(STAMP)
-	$(BIN)/ruff check --line-length 120 --select $(RUFF_RULES) .
+	$(BIN)/ruff check --extend-select UP,B .
 
 # The browser tests drive Debian's chromium (never `playwright install`, which downloads);
 # the README test runs README's curl command.

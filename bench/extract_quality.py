@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from loaders import FactSet, load_facts  # noqa: E402
-from loaders.extract import draft_article  # noqa: E402
+from loaders import FactSet, load_facts
+from loaders.extract import draft_article
 
 NAMED = {"country", "region", "agency", "organization", "person"}
 

@@ -102,7 +102,7 @@ def step(name: str, work: Path) -> dict[str, object]:
     return {"step": name, "seconds": round(seconds, 3), "peak_mb": round(peak_mb), **extra}
 
 
-def _rdflib_graph(work: Path):  # noqa: ANN202 - rdflib is imported here only
+def _rdflib_graph(work: Path):
     from rdflib import Graph
 
     graph = Graph()

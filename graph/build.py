@@ -21,7 +21,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.cache import GRAPH_FILE, MANIFEST_FILE, STORE_DIR, fingerprint, manifest_bytes
+from graph.cache import (
+    GRAPH_FILE,
+    MANIFEST_FILE,
+    STORE_DIR,
+    fingerprint,
+    manifest_bytes,
+)
 from graph.export import dump
 from graph.files import write_atomic
 from loaders import FactSet, check_corpus, load_facts
@@ -68,7 +74,7 @@ def build_store(
     return store, facts
 
 
-def build_graph(seeds_dir: Path, corpus_dir: Path | None = None):  # noqa: ANN201 - rdflib is imported lazily
+def build_graph(seeds_dir: Path, corpus_dir: Path | None = None):
     """The graph of ``seeds_dir`` as an rdflib graph, with the facts (for SHACL and rdflib users)."""
     from loaders.rdf import facts_to_graph
 

@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loaders import FactError, Problem, check_corpus, check_shapes, facts_to_graph, load_facts
+from loaders import (
+    FactError,
+    Problem,
+    check_corpus,
+    check_shapes,
+    facts_to_graph,
+    load_facts,
+)
 
 __all__ = ["CheckReport", "check_all"]
 

@@ -59,7 +59,7 @@ class RdflibStore:
             data = result.serialize(format="json")
         except QueryError:
             raise
-        except Exception as err:  # rdflib raises pyparsing and engine errors of many kinds
+        except Exception as err:  # noqa: BLE001 - rdflib raises pyparsing and engine errors of many kinds
             raise QueryError(f"rdflib could not run the query: {' '.join(str(err).split())}") from None
         return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
 

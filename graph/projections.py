@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import Any
 
 import networkx as nx
@@ -60,12 +60,24 @@ __all__ = [
 
 _ACTOR_CLASSES = "ag:Agency ag:Organization ag:Person ag:Country"
 _ENTITY_CLASSES = _ACTOR_CLASSES + " ag:Region ag:Program ag:Policy ag:Pledge ag:Statistic"
-_RELATIONS = (
-    "agencyOf basedIn memberOf includes within implementedBy targets announcedBy administration "
-    "pledgedBy recipient forProgram partOf place"
-).split()
-_PARTICIPATION = "implementedBy announcedBy administration pledgedBy recipient".split()
-_MEMBERSHIP = "memberOf agencyOf basedIn".split()
+_RELATIONS = [
+    "agencyOf",
+    "basedIn",
+    "memberOf",
+    "includes",
+    "within",
+    "implementedBy",
+    "targets",
+    "announcedBy",
+    "administration",
+    "pledgedBy",
+    "recipient",
+    "forProgram",
+    "partOf",
+    "place",
+]
+_PARTICIPATION = ["implementedBy", "announcedBy", "administration", "pledgedBy", "recipient"]
+_MEMBERSHIP = ["memberOf", "agencyOf", "basedIn"]
 
 
 def project(store: ox.Store, name: str) -> nx.Graph:
@@ -109,7 +121,7 @@ def funding_projection(store: ox.Store) -> nx.DiGraph:
             path.append(_add(G, pledge["program"]))
         if pledge["recipients"]:
             path.append(_add(G, _joint(pledge["recipients"])))
-        for source, target in zip(path, path[1:], strict=False):
+        for source, target in pairwise(path):
             flow = flows.setdefault((source, target), {"weight": 0.0, "pledges": [], "other_currencies": {}})
             flow["pledges"].append(pledge["id"])
             if pledge["currency"] == "USD":

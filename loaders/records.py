@@ -17,18 +17,25 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from loaders.values import check_duration, check_partial_date, parse_amount
 
 __all__ = [
     "ACTOR_KINDS",
+    "ID_PATTERN",
     "SECTIONS",
     "Agency",
     "Country",
     "EvidenceItem",
     "Mention",
-    "ID_PATTERN",
     "Organization",
     "Person",
     "Pledge",

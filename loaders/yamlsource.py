@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -54,7 +54,7 @@ _DEFAULT_TAGS = {
 class _TextResolver(yaml.resolver.BaseResolver):
     """Resolve every untagged node to str, seq or map: types are decided by validation, not YAML."""
 
-    yaml_implicit_resolvers: dict[str, list[Any]] = {}
+    yaml_implicit_resolvers: ClassVar[dict[str, list[Any]]] = {}
 
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:  # called for each node: keep it cheap
         return _DEFAULT_TAGS[kind]

@@ -14,11 +14,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph.html import network_page  # noqa: E402
-from graph.sankey import sankey_page  # noqa: E402
-from graph.store import open_store  # noqa: E402
-from graph.timeline import timeline_page  # noqa: E402
-from tests.browser import visit  # noqa: E402
+from graph.html import network_page
+from graph.sankey import sankey_page
+from graph.store import open_store
+from graph.timeline import timeline_page
+from tests.browser import visit
 
 OUT = ROOT / "tests" / "screenshots"
 READY = {

@@ -123,6 +123,7 @@ def test_python_dash_m_graph(write_seeds, tmp_path: Path) -> None:
         [sys.executable, "-m", "graph", "build", "--out", str(tmp_path / "o")],
         capture_output=True,
         text=True,
+        check=False,
         env=env,
         cwd=ROOT,
     )

@@ -184,7 +184,7 @@ def test_python_api_queries_an_endpoint(oxigraph_server, seed_store) -> None:
 
     push(seed_store, oxigraph_server)
     rows = query_rows(named="pledges", params={"donor": "mx"}, endpoint=oxigraph_server, graph=DEFAULT_GRAPH)
-    assert [(r["donorName"], r["amount"]) for r in rows] == [("Mexico", Decimal("30000000000"))]
+    assert [(r["donorName"], r["amount"]) for r in rows] == [("Mexico", Decimal(30000000000))]
 
 
 class _Misbehaving:

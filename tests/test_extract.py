@@ -11,7 +11,13 @@ from click.testing import CliRunner
 from bench.extract_quality import scores
 from graph.cli import cli
 from loaders import FactError, load_facts
-from loaders.extract import draft_article, find_amounts, find_dates, normalize, sentences
+from loaders.extract import (
+    draft_article,
+    find_amounts,
+    find_dates,
+    normalize,
+    sentences,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -19,11 +25,11 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("committed to $5.8 billion in public money", [(Decimal("5800000000"), "exact", False)]),
-        ("That $750-million initiative", [(Decimal("750000000"), "exact", False)]),
-        ("approve more than $750 million in aid", [(Decimal("750000000"), "at-least", False)]),
-        ("About $2 billion is new money", [(Decimal("2000000000"), "about", False)]),
-        ("$1 billion each to El Salvador, Guatemala, and Honduras", [(Decimal("1000000000"), "exact", True)]),
+        ("committed to $5.8 billion in public money", [(Decimal(5800000000), "exact", False)]),
+        ("That $750-million initiative", [(Decimal(750000000), "exact", False)]),
+        ("approve more than $750 million in aid", [(Decimal(750000000), "at-least", False)]),
+        ("About $2 billion is new money", [(Decimal(2000000000), "about", False)]),
+        ("$1 billion each to El Salvador, Guatemala, and Honduras", [(Decimal(1000000000), "exact", True)]),
         ("adding billions of dollars to a project", [(None, "at-least", False)]),
     ],
 )

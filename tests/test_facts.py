@@ -19,7 +19,7 @@ def _problems(seeds: Path) -> list[str]:
 def test_minimal_seeds_load(write_seeds) -> None:
     facts = load_facts(write_seeds())
     pledge = facts.records["dfc-sv"]
-    assert pledge.amount == Decimal("1000000000")
+    assert pledge.amount == Decimal(1000000000)
     assert pledge.recipient == ["sv"]
     assert [q.source for q in facts.evidence["dfc-sv"]] == ["s1"]
     assert str(facts.where["dfc-sv"]).endswith("facts.yaml:17:5")

@@ -64,6 +64,7 @@ def _run_bad(seeds: Path, out: Path) -> tuple[subprocess.CompletedProcess[str], 
         text=True,
         timeout=30,
         preexec_fn=_limit_memory,
+        check=False,
     )
     return done, time.monotonic() - started
 

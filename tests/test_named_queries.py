@@ -41,7 +41,7 @@ def test_pledges(ask) -> None:
     rows = ask("pledges")
     assert len(rows) == 10
     top = rows[0]
-    assert (top["donorName"], top["amount"], top["announced"]) == ("Mexico", Decimal("30000000000"), "2018-12")
+    assert (top["donorName"], top["amount"], top["announced"]) == ("Mexico", Decimal(30000000000), "2018-12")
     assert top["sources"] == "migrant refugee US Central America"
     whole = next(r for r in rows if r["pledge"].startswith("U.S. commitment"))
     assert _split(whole["recipients"], " + ") == {"Central America", "Southern Mexico"}
@@ -52,25 +52,25 @@ def test_pledges(ask) -> None:
 
 def test_totals_by_donor_count_each_amount_once(ask) -> None:
     assert [(r["donorName"], r["total"], r["pledges"], r["inexact"]) for r in ask("totals-by-donor")] == [
-        ("Mexico", Decimal("30000000000"), 1, 0),
-        ("United States", Decimal("8550000000"), 2, 1),
-        ("U.S. International Development Finance Corporation", Decimal("5000000000"), 4, 0),
+        ("Mexico", Decimal(30000000000), 1, 0),
+        ("United States", Decimal(8550000000), 2, 1),
+        ("U.S. International Development Finance Corporation", Decimal(5000000000), 4, 0),
     ]
 
 
 def test_totals_by_recipient_keep_joint_sums_together(ask) -> None:
     totals = {frozenset(_split(r["recipients"], " + ")): r["total"] for r in ask("totals-by-recipient")}
-    assert totals[frozenset({"Southern Mexico", "Central America"})] == Decimal("7800000000")
-    assert totals[frozenset({"(recipient not stated)"})] == Decimal("2000000000")
-    assert totals[frozenset({"Honduras"})] == Decimal("1000000000")
-    assert sum(totals.values()) == Decimal("43550000000")
+    assert totals[frozenset({"Southern Mexico", "Central America"})] == Decimal(7800000000)
+    assert totals[frozenset({"(recipient not stated)"})] == Decimal(2000000000)
+    assert totals[frozenset({"Honduras"})] == Decimal(1000000000)
+    assert sum(totals.values()) == Decimal(43550000000)
 
 
 def test_totals_by_program(ask) -> None:
     assert [(r["program"], r["total"]) for r in ask("totals-by-program")] == [
-        ("Mexican development plan for southern Mexico and Central America", Decimal("37800000000")),
-        ("U.S.–Mexico long-term strategy on illegal migration", Decimal("5000000000")),
-        ("Alliance for Prosperity", Decimal("750000000")),
+        ("Mexican development plan for southern Mexico and Central America", Decimal(37800000000)),
+        ("U.S.–Mexico long-term strategy on illegal migration", Decimal(5000000000)),
+        ("Alliance for Prosperity", Decimal(750000000)),
     ]
 
 
@@ -128,8 +128,10 @@ def test_evidence_behind_an_entity(ask) -> None:
     rows = ask("evidence", entity="opic-2018-new-money")
     assert [r["quote"] for r in rows] == [
         "About $2 billion is new money potentially available through the Overseas Private Investment Corp.",
-        'The funds, including loans, are distributed based on the "commercial viability" of projects, '
-        "State Department officials said.",
+        (
+            'The funds, including loans, are distributed based on the "commercial viability" of projects, '
+            "State Department officials said."
+        ),
     ]
     assert {r["source"] for r in rows} == {"migrant refugee US Central America"}
 
@@ -162,7 +164,7 @@ def test_what_each_source_says(ask) -> None:
 
 def test_pledge_parts(ask) -> None:
     parts = [(r["part"], r["partAmount"]) for r in ask("pledge-parts")]
-    assert parts[0] == ("U.S. $5.8 billion for Central America (December 2018)", Decimal("5800000000"))
+    assert parts[0] == ("U.S. $5.8 billion for Central America (December 2018)", Decimal(5800000000))
     assert len(parts) == 3
 
 
@@ -170,7 +172,7 @@ def test_statistics(ask) -> None:
     rows = {r["figure"]: r for r in ask("statistics")}
     assert len(rows) == 10
     tripled = rows["Asylum requests in Mexico from Central Americans tripled (2012–2015)"]
-    assert (tripled["value"], tripled["from"], tripled["until"]) == (Decimal("3"), "2012", "2015")
+    assert (tripled["value"], tripled["from"], tripled["until"]) == (Decimal(3), "2012", "2015")
     assert [r["figure"] for r in ask("statistics", place="hn")] == [
         "More than 500,000 at-risk youth to be trained in Honduras"
     ]

@@ -71,24 +71,24 @@ def test_every_source_is_registered_with_hash_title_and_date(seed_graph: Graph) 
 
 def test_2018_us_commitment_and_its_parts(seed_graph: Graph) -> None:
     whole = pledge(seed_graph, "us-2018-development-commitment")
-    assert (whole["donor"], whole["amount"], whole["parent"]) == ("us", Decimal("7800000000"), None)
+    assert (whole["donor"], whole["amount"], whole["parent"]) == ("us", Decimal(7800000000), None)
     assert whole["recipients"] == ["central-america", "southern-mexico"]
     central = pledge(seed_graph, "us-2018-central-america")
     assert (central["amount"], central["recipients"], central["parent"]) == (
-        Decimal("5800000000"),
+        Decimal(5800000000),
         ["central-america"],
         "us-2018-development-commitment",
     )
     south = pledge(seed_graph, "us-2018-southern-mexico")
     assert (south["amount"], south["recipients"], south["on"]) == (
-        Decimal("2000000000"),
+        Decimal(2000000000),
         ["southern-mexico"],
         "2018-12",
     )
     opic = pledge(seed_graph, "opic-2018-new-money")
     assert (opic["donor"], opic["amount"], opic["qualifier"], opic["kind"], opic["parent"]) == (
         "opic",
-        Decimal("2000000000"),
+        Decimal(2000000000),
         "about",
         "development-finance",
         "us-2018-development-commitment",
@@ -100,7 +100,7 @@ def test_2018_mexico_plans_30_billion_over_five_years(seed_graph: Graph) -> None
     mexico = pledge(seed_graph, "mexico-southern-development-30bn")
     assert (mexico["donor"], mexico["amount"], mexico["kind"], mexico["recipients"]) == (
         "mx",
-        Decimal("30000000000"),
+        Decimal(30000000000),
         "planned-spending",
         ["southern-mexico"],
     )
@@ -115,7 +115,7 @@ def test_2018_mexico_plans_30_billion_over_five_years(seed_graph: Graph) -> None
 def test_2017_reuters_alliance_for_prosperity(seed_graph: Graph) -> None:
     funding = pledge(seed_graph, "alliance-for-prosperity-funding")
     assert (funding["amount"], funding["qualifier"], funding["program"]) == (
-        Decimal("750000000"),
+        Decimal(750000000),
         "at-least",
         "alliance-for-prosperity",
     )
@@ -132,10 +132,10 @@ def test_2020_dfc_pledges_one_per_country(seed_graph: Graph) -> None:
         "SELECT ?iso ?amount WHERE { ?p ag:pledgedBy aid:dfc ; ag:amount ?amount ; ag:recipient ?c . ?c ag:isoCode ?iso }"
         " ORDER BY ?iso",
     )
-    assert found == [("GT", Decimal("1000000000")), ("HN", Decimal("1000000000")), ("SV", Decimal("1000000000"))]
+    assert found == [("GT", Decimal(1000000000)), ("HN", Decimal(1000000000)), ("SV", Decimal(1000000000))]
     private = pledge(seed_graph, "dfc-private-sector-2bn")
-    assert (private["amount"], private["recipients"]) == (Decimal("2000000000"), [])
-    assert rows(seed_graph, "SELECT ?v WHERE { aid:national-guard-troops-25000 ag:value ?v }") == [(Decimal("25000"),)]
+    assert (private["amount"], private["recipients"]) == (Decimal(2000000000), [])
+    assert rows(seed_graph, "SELECT ?v WHERE { aid:national-guard-troops-25000 ag:value ?v }") == [(Decimal(25000),)]
     assert rows(seed_graph, "SELECT (STR(?d) AS ?x) WHERE { aid:tariff-threat-2019 ag:announcedOn ?d }") == [("2019",)]
 
 
@@ -152,12 +152,12 @@ def test_2021_planting_opportunities(seed_graph: Graph) -> None:
         seed_graph,
         "SELECT ?v ?q WHERE { aid:planting-opportunities-youth-500k ag:value ?v ; ag:amountQualifier/skos:notation ?q }",
     )
-    assert youth == [(Decimal("500000"), "at-least")]
+    assert youth == [(Decimal(500000), "at-least")]
     detained = rows(
         seed_graph,
         "SELECT ?v ?q WHERE { aid:us-border-detentions-fy-1-7m ag:value ?v ; ag:amountQualifier/skos:notation ?q }",
     )
-    assert detained == [(Decimal("1700000"), "about")]
+    assert detained == [(Decimal(1700000), "about")]
 
 
 def test_2017_latimes_collaboration_and_enforcement_policies(seed_graph: Graph) -> None:
@@ -181,7 +181,7 @@ def test_2017_latimes_collaboration_and_enforcement_policies(seed_graph: Graph) 
         seed_graph,
         "SELECT ?v (STR(?y) AS ?year) WHERE { aid:unaccompanied-children-2014 ag:value ?v ; ag:periodStart ?y }",
     )
-    assert children == [(Decimal("68000"), "2014")]
+    assert children == [(Decimal(68000), "2014")]
 
 
 @pytest.mark.parametrize(
@@ -207,9 +207,9 @@ def test_donor_totals_respect_part_of(seed_graph: Graph) -> None:
         " FILTER NOT EXISTS { ?p ag:partOf ?whole } BIND(STRAFTER(STR(?d), STR(aid:)) AS ?donor) } GROUP BY ?donor ORDER BY ?donor",
     )
     assert totals == [
-        ("dfc", Decimal("5000000000")),
-        ("mx", Decimal("30000000000")),
-        ("us", Decimal("8550000000")),
+        ("dfc", Decimal(5000000000)),
+        ("mx", Decimal(30000000000)),
+        ("us", Decimal(8550000000)),
     ]
 
 

@@ -6,7 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from loaders.values import canonical_decimal, check_duration, check_partial_date, date_precision, parse_amount
+from loaders.values import (
+    canonical_decimal,
+    check_duration,
+    check_partial_date,
+    date_precision,
+    parse_amount,
+)
 
 
 @pytest.mark.parametrize(
