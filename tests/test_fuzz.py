@@ -1,4 +1,8 @@
-"""Property-based tests: generated fact sets round-trip exactly; mutated files fail cleanly."""
+"""Property-based tests: generated fact sets round-trip exactly; mutated files fail cleanly.
+
+The examples are derandomized so that CI runs the same ones every time; run with more examples
+(and randomness) locally when changing the loader or the RDF mapping.
+"""
 
 from __future__ import annotations
 
@@ -63,7 +67,7 @@ def fact_sets(draw: st.DrawFn) -> dict:
     }
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(fact_sets())
 def test_any_valid_fact_set_builds_and_round_trips_exactly(facts_data: dict) -> None:
     with tempfile.TemporaryDirectory() as folder:
@@ -107,7 +111,7 @@ def _mutate(text: str, steps: list[tuple[str, int, str]]) -> str:
     return text
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(MUTATIONS)
 def test_any_mutation_builds_or_fails_with_the_projects_own_error(steps: list[tuple[str, int, str]]) -> None:
     with tempfile.TemporaryDirectory() as folder:
