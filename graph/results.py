@@ -55,8 +55,7 @@ def render(answer: Any, fmt: str = "table") -> Rendered:
         numeric = {i for i in range(len(variables)) if rows and all(_is_number(r[i]) for r in rows if r[i] is not None)}
         cells = [[_cell(term, i in numeric) for i, term in enumerate(row)] for row in rows]
         return Rendered((format_table(variables, cells, numeric) + "\n").encode())
-    prefixes = {p: ns for p, ns in PREFIXES.items()}
-    return Rendered(ox.serialize(answer, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"")
+    return Rendered(ox.serialize(answer, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b"")
 
 
 def format_table(header: list[str], rows: list[list[str]], right: set[int] | None = None) -> str:
