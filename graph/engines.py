@@ -50,7 +50,7 @@ class RdflibStore:
         prefixes: Mapping[str, str] | None = None,
         substitutions: Mapping[ox.Variable, Any] | None = None,
     ) -> Any:
-        text = inline_bindings(query, {v.value: t for v, t in (substitutions or {}).items()})
+        text = _with_values(query, substitutions)
         try:
             result = self.graph.query(text, initNs=dict(prefixes or {}))
             if result.type in ("CONSTRUCT", "DESCRIBE"):
@@ -95,9 +95,7 @@ class RemoteStore:
         prefixes: Mapping[str, str] | None = None,
         substitutions: Mapping[ox.Variable, Any] | None = None,
     ) -> Any:
-        text = prologue(prefixes or PREFIXES) + inline_bindings(
-            query, {v.value: t for v, t in (substitutions or {}).items()}
-        )
+        text = prologue(prefixes or PREFIXES) + _with_values(query, substitutions)
         graph_form = query_form(query) in ("CONSTRUCT", "DESCRIBE")
         url = self.endpoint
         if self.graph:
@@ -134,6 +132,11 @@ def send(url: str, method: str, body: bytes | None, content_type: str | None, ac
     except (urllib.error.URLError, ConnectionError, OSError) as err:
         reason = getattr(err, "reason", err)
         raise EndpointError(f"cannot reach {url}: {reason}") from None
+
+
+def _with_values(query: str, substitutions: Mapping[ox.Variable, Any] | None) -> str:
+    """Oxigraph-style substitutions, for an engine without them: a VALUES block in the query."""
+    return inline_bindings(query, {variable.value: term for variable, term in (substitutions or {}).items()})
 
 
 def _first_line(text: str, limit: int = 200) -> str:
