@@ -62,8 +62,8 @@ def step(name: str, work: Path) -> dict[str, object]:
     elif name in ("aggregate", "join"):
         import pyoxigraph as ox
 
-        from graph.query import resolve
-        from graph.sparql import run_query
+        from graph.query.run import resolve
+        from graph.query.sparql import run_query
 
         text, _ = resolve(named="totals-by-donor" if name == "aggregate" else "pledges")
         store = ox.Store.read_only(str(build / "oxigraph"))
@@ -73,7 +73,7 @@ def step(name: str, work: Path) -> dict[str, object]:
         import networkx as nx
         import pyoxigraph as ox
 
-        from graph.projections import project
+        from graph.network.projections import project
 
         G = project(ox.Store.read_only(str(build / "oxigraph")), "actors")
         extra["nodes"] = G.number_of_nodes()
@@ -86,7 +86,7 @@ def step(name: str, work: Path) -> dict[str, object]:
     elif name == "html":
         import pyoxigraph as ox
 
-        from graph.html import network_page
+        from graph.pages.network import network_page
 
         page = network_page(ox.Store.read_only(str(build / "oxigraph")), projection="actors", top=500)
         (work / "top500.html").write_text(page, encoding="utf-8")
@@ -128,7 +128,7 @@ def _rdflib_steps(work: Path) -> list[dict[str, object]]:
 
 
 def resolve_named(name: str) -> tuple[str, dict[str, object]]:
-    from graph.query import resolve
+    from graph.query.run import resolve
 
     return resolve(named=name)
 

@@ -48,12 +48,12 @@ def open_engine(
 ) -> Any:
     """What answers the queries: a remote endpoint if given, else the Oxigraph or rdflib store."""
     if endpoint is not None:
-        from graph.engines import RemoteStore
+        from graph.query.engines import RemoteStore
 
         return RemoteStore(endpoint, graph=graph, timeout=timeout)
     if store == "memory":
         from graph.build import build_graph
-        from graph.engines import RdflibStore
+        from graph.query.engines import RdflibStore
 
         return RdflibStore(build_graph(seeds_dir)[0])
     return open_store(seeds_dir, build_dir)

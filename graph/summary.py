@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from graph.sparql import run_query
+from graph.query.sparql import run_query
 from loaders.values import plain_decimal
 
 __all__ = ["CLASS_ORDER", "Summary", "summarize"]

@@ -14,10 +14,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph.html import network_page
-from graph.sankey import sankey_page
+from graph.pages.money import sankey_page
+from graph.pages.network import network_page
+from graph.pages.timeline import timeline_page
 from graph.store import open_store
-from graph.timeline import timeline_page
 from tests.browser import visit
 
 OUT = ROOT / "tests" / "screenshots"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from graph.centrality import METRICS, centrality, rank
 from graph.errors import AnalysisError
+from graph.network.centrality import METRICS, centrality, rank
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ def test_error_eigenvector_that_does_not_converge(monkeypatch: pytest.MonkeyPatc
 
 @pytest.mark.parametrize("metric", METRICS)
 def test_every_metric_ranks_the_seed_projections(seed_store, metric: str) -> None:
-    from graph.projections import project
+    from graph.network.projections import project
 
     G = project(seed_store, "funding")
     ranking = rank(G, metric, weight=True)

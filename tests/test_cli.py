@@ -132,9 +132,9 @@ def test_python_dash_m_graph(write_seeds, tmp_path: Path) -> None:
 
 
 def test_cli_choices_match_the_library() -> None:
-    from graph.centrality import METRICS
     from graph.cli import METRIC_NAMES, PROJECTION_NAMES
-    from graph.projections import PROJECTIONS
+    from graph.network.centrality import METRICS
+    from graph.network.projections import PROJECTIONS
 
     assert METRIC_NAMES == list(METRICS)
     assert PROJECTION_NAMES == list(PROJECTIONS)

@@ -18,13 +18,13 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import cli
-from graph.engines import RdflibStore, RemoteStore
 from graph.errors import EndpointError
-from graph.named import named_queries
-from graph.query import resolve
-from graph.remote import DEFAULT_GRAPH, push
+from graph.push import DEFAULT_GRAPH, push
+from graph.query.engines import RdflibStore, RemoteStore
+from graph.query.named import named_queries
+from graph.query.run import resolve
+from graph.query.sparql import run_query
 from graph.serve import oxigraph_command
-from graph.sparql import run_query
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRED = {"entity": "usaid"}
@@ -180,7 +180,7 @@ def test_aidgraph_serve_answers_queries_and_refuses_updates(tmp_path: Path) -> N
 
 
 def test_python_api_queries_an_endpoint(oxigraph_server, seed_store) -> None:
-    from graph.query import query_rows
+    from graph.query.run import query_rows
 
     push(seed_store, oxigraph_server)
     rows = query_rows(named="pledges", params={"donor": "mx"}, endpoint=oxigraph_server, graph=DEFAULT_GRAPH)

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 
 from graph.errors import QueryError
-from graph.named import named_queries, parse_named_query
-from graph.query import resolve
-from graph.sparql import run_query
+from graph.query.named import named_queries, parse_named_query
+from graph.query.run import resolve
+from graph.query.sparql import run_query
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from graph.html import network_page, readable_amount
-from graph.sankey import sankey_page
+from graph.pages.money import sankey_page
+from graph.pages.network import network_page, readable_amount
+from graph.pages.timeline import timeline_items, timeline_page
 from graph.store import open_store
-from graph.timeline import timeline_items, timeline_page
 from tests.browser import visit
 
 HOSTILE = '<img src=x onerror="window.__pwned=1;alert(1)">'

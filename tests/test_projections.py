@@ -8,12 +8,12 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from graph.centrality import rank
 from graph.cli import cli
 from graph.errors import AnalysisError
-from graph.flows import flow_totals
-from graph.netexport import projection_bytes
-from graph.projections import PROJECTIONS, project
+from graph.network.centrality import rank
+from graph.network.export import projection_bytes
+from graph.network.flows import flow_totals
+from graph.network.projections import PROJECTIONS, project
 from loaders import load_facts
 
 CURATED_CLASSES = {"Agency", "Organization", "Person", "Country", "Region", "Program", "Policy", "Pledge", "Statistic"}

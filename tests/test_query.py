@@ -15,8 +15,8 @@ from click.testing import CliRunner
 
 from graph.cli import cli
 from graph.errors import QueryError
-from graph.query import execute, query_rows, resolve
-from graph.sparql import check_safety, query_form
+from graph.query.run import execute, query_rows, resolve
+from graph.query.sparql import check_safety, query_form
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = str(ROOT / "seeds")
@@ -215,7 +215,7 @@ def test_query_reuses_a_current_build_and_notices_edits(tmp_path: Path, write_se
 
 
 def test_dataframe_helper_for_notebooks() -> None:
-    from graph.query import query_frame
+    from graph.query.run import query_frame
 
     frame = query_frame(named="totals-by-donor", seeds=Path(SEEDS), build_dir=Path("/nonexistent"))
     assert list(frame.columns) == ["donorName", "currency", "total", "pledges", "inexact"]

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from rdflib import Graph
 
-from graph.check import check_all
+from loaders.check import check_all
 from ontology import PREFIXES
 
 ROOT_SEEDS = "seeds"

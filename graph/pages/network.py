@@ -27,10 +27,10 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
-from graph.centrality import centrality
 from graph.errors import AnalysisError
-from graph.projections import project
-from graph.sparql import python_value, run_query
+from graph.network.centrality import centrality
+from graph.network.projections import project
+from graph.query.sparql import python_value, run_query
 from loaders.records import ID_PATTERN
 from ontology.prefixes import AID_NS
 
@@ -131,7 +131,7 @@ def network_page(
     low, high = min(scores.values()), max(scores.values())
     details = _details(store, [str(n) for n in G])
     net = Network(height="100%", width="100%", directed=G.is_directed(), heading=title)
-    template_dir = Path(str(resources.files("graph").joinpath("templates")))
+    template_dir = Path(str(resources.files("graph.pages").joinpath("templates")))
     net.set_template_dir(str(template_dir), "network.html")
     for node in sorted(G, key=str):
         data = G.nodes[node]

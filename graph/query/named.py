@@ -86,7 +86,7 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
 @cache
 def named_queries() -> dict[str, NamedQuery]:
     """Every named query shipped with the package, by name."""
-    folder = resources.files("graph").joinpath("queries")
+    folder = resources.files("graph.query").joinpath("queries")
     found = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".rq"):

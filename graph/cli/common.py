@@ -164,7 +164,7 @@ def print_rows(rows: list[dict[str, Any]], fmt: str, formats: dict[str, Callable
         writer.writerow(header)
         writer.writerows([[row[k] for k in header] for row in rows])
         return
-    from graph.results import format_table
+    from graph.query.results import format_table
 
     cells = [[formats.get(k, str)(row[k]) for k in header] for row in rows]
     numeric = {i for i, k in enumerate(header) if rows and isinstance(rows[0][k], int | float | Decimal)}

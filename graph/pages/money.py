@@ -2,7 +2,7 @@
 
 Drawn from the ``funding`` projection, so its flows count each amount once (only pledges that are
 part of no other) and carry USD only; a sum announced for several recipients together flows into
-one joint node. Built with Plotly, self-contained and offline (see :mod:`graph.plotlyhtml`).
+one joint node. Built with Plotly, self-contained and offline (see :mod:`graph.pages.plotly`).
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from graph.errors import AnalysisError
-from graph.html import CLASS_STYLES, readable_amount
-from graph.plotlyhtml import figure_page, plot_text
-from graph.projections import funding_projection
+from graph.network.projections import funding_projection
+from graph.pages.network import CLASS_STYLES, readable_amount
+from graph.pages.plotly import figure_page, plot_text
 
 __all__ = ["sankey_page"]
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.sparql import term_text
+from graph.query.sparql import term_text
 from ontology.prefixes import PREFIXES, XSD_NS
 
 __all__ = ["RESULT_FORMATS", "Rendered", "format_table", "render"]

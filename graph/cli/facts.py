@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from graph.cli_common import (
+from graph.cli.common import (
     PROJECTION_NAMES,
     build_dir_option,
     cli,
@@ -64,7 +64,7 @@ def check(seeds: Path, corpus: Path | None) -> None:
       aidgraph check
       aidgraph check --corpus ../shared/corpus
     """
-    from graph.check import check_all
+    from loaders.check import check_all
 
     report = check_all(seeds, corpus)
     for problem in report.problems:
@@ -118,8 +118,8 @@ def export(seeds: Path, build_dir: Path, fmt: str | None, projection: str | None
     else:
         if fmt not in (None, "gexf", "graphml", "csv"):
             raise click.UsageError(f"a projection exports as gexf, graphml or csv, not {fmt}")
-        from graph.netexport import projection_bytes
-        from graph.projections import project
+        from graph.network.export import projection_bytes
+        from graph.network.projections import project
 
         data = projection_bytes(project(open_store(seeds, build_dir), projection), fmt or "gexf")
     if output is None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from graph.cli_common import (
+from graph.cli.common import (
     METRIC_NAMES,
     PROJECTION_NAMES,
     build_dir_option,
@@ -46,8 +46,8 @@ def centrality(metric: str, projection: str, weight: bool, top: int, fmt: str, s
       aidgraph centrality --metric betweenness --projection actors --top 5
       aidgraph centrality --metric in-strength --projection funding --weight --format csv
     """
-    from graph.centrality import rank
-    from graph.projections import project
+    from graph.network.centrality import rank
+    from graph.network.projections import project
     from graph.store import open_store
 
     ranking = rank(project(open_store(seeds, build_dir), projection), metric, weight=weight, top=top)
@@ -82,13 +82,13 @@ def flows(by: str, fmt: str, seeds: Path, build_dir: Path, html_path: Path | Non
       aidgraph flows --by recipient --format csv
       aidgraph flows --html build/flows.html
     """
-    from graph.flows import flow_totals
+    from graph.network.flows import flow_totals
     from graph.store import open_store
 
     store = open_store(seeds, build_dir)
     if html_path is not None:
         from graph.files import write_atomic
-        from graph.sankey import sankey_page
+        from graph.pages.money import sankey_page
 
         write_atomic(html_path, sankey_page(store).encode())
         click.echo(f"Wrote {html_path}", err=True)
@@ -149,7 +149,7 @@ def viz(
       aidgraph viz --projection actors --top 15 --size-by betweenness
     """
     from graph.files import write_atomic
-    from graph.html import network_page
+    from graph.pages.network import network_page
     from graph.store import open_store
 
     page = network_page(
@@ -193,8 +193,8 @@ def timeline(html_path: Path, group_by: str, seeds: Path, build_dir: Path) -> No
       aidgraph timeline --group-by actor --html build/timeline-actors.html
     """
     from graph.files import write_atomic
+    from graph.pages.timeline import timeline_page
     from graph.store import open_store
-    from graph.timeline import timeline_page
 
     write_atomic(html_path, timeline_page(open_store(seeds, build_dir), group_by=group_by).encode())
     click.echo(f"Wrote {html_path}")

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from graph.engines import send
 from graph.errors import EndpointError
+from graph.query.engines import send
 
 __all__ = ["DEFAULT_GRAPH", "PushResult", "oxigraph_urls", "push"]
 

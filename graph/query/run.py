@@ -17,9 +17,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.errors import AidgraphError, QueryError
-from graph.named import bind_parameters, get_named
-from graph.results import Rendered, render
-from graph.sparql import QueryResult, answer_query, run_query
+from graph.query.named import bind_parameters, get_named
+from graph.query.results import Rendered, render
+from graph.query.sparql import QueryResult, answer_query, run_query
 from graph.store import open_engine
 
 __all__ = ["execute", "query", "query_frame", "query_rows", "resolve"]

@@ -46,7 +46,7 @@ def centrality(G: nx.Graph, metric: str, *, weight: bool = False) -> dict[Any, f
     Parameters
     ----------
     G
-        A projection (see :mod:`graph.projections`).
+        A projection (see :mod:`graph.network.projections`).
     metric
         ``degree`` (share of other nodes linked; with ``weight``, the sum of edge weights),
         ``betweenness``, ``closeness``, ``pagerank``, ``eigenvector``, or for directed projections

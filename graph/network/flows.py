@@ -24,7 +24,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.errors import AnalysisError
-from graph.projections import top_level_pledges
+from graph.network.projections import top_level_pledges
 from loaders.values import plain_decimal
 
 __all__ = ["FLOW_KEYS", "FlowTotal", "flow_totals"]

@@ -5,7 +5,7 @@ with Oxigraph's own result types. :class:`RdflibStore` runs rdflib's engine on a
 (``--store memory``); :class:`RemoteStore` sends the query to any SPARQL 1.1 endpoint
 (``--endpoint URL``). Answers are read back with Oxigraph's result parsers, so tables, CSV and
 JSON come out the same whichever engine answered. Engines without SEP-0007 substitutions get the
-parameters as a ``VALUES`` block (see :func:`graph.sparql.inline_bindings`).
+parameters as a ``VALUES`` block (see :func:`graph.query.sparql.inline_bindings`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.errors import EndpointError, QueryError
-from graph.sparql import inline_bindings, query_form
+from graph.query.sparql import inline_bindings, query_form
 from ontology.prefixes import PREFIXES
 
 __all__ = ["RdflibStore", "RemoteStore", "prologue"]

@@ -4,7 +4,7 @@ Pledges, programs and policies (announced, started, ended), figures (their perio
 publications, grouped by actor or by kind. A vague date is drawn as the span it stands for (a
 year, a month), never as an invented day; a full date is a point. Hover shows the label, the
 amount where there is one, and a quote with its source. Built with Plotly, self-contained and
-offline (see :mod:`graph.plotlyhtml`); every string from the data is escaped.
+offline (see :mod:`graph.pages.plotly`); every string from the data is escaped.
 
 Examples
 --------
@@ -25,9 +25,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from graph.errors import AnalysisError
-from graph.html import CLASS_STYLES, readable_amount
-from graph.plotlyhtml import figure_page, plot_text
-from graph.sparql import run_query
+from graph.pages.network import CLASS_STYLES, readable_amount
+from graph.pages.plotly import figure_page, plot_text
+from graph.query.sparql import run_query
 
 __all__ = ["GROUPINGS", "TimelineItem", "span", "timeline_items", "timeline_page"]
 

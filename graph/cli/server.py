@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from graph.cli_common import (
+from graph.cli.common import (
     build_dir_option,
     cli,
     corpus_option,
@@ -57,7 +57,7 @@ def push(
       aidgraph push --endpoint http://127.0.0.1:7878/query
       aidgraph push --endpoint http://localhost:3030/ds/sparql --store-url http://localhost:3030/ds/data
     """
-    from graph.remote import push as push_graph
+    from graph.push import push as push_graph
     from graph.store import open_store
 
     result = push_graph(

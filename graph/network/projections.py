@@ -46,7 +46,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from graph.errors import AnalysisError
-from graph.sparql import answer_query, python_value
+from graph.query.sparql import answer_query, python_value
 from ontology.prefixes import AID_NS
 
 __all__ = [

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from graph.cli_common import (
+from graph.cli.common import (
     build_dir_option,
     cli,
     endpoint_options,
@@ -74,7 +74,7 @@ def query_command(
       echo 'ASK { aid:dfc a ag:Agency }' | aidgraph query -
       aidgraph query --named pledges --endpoint http://127.0.0.1:7878/query
     """
-    from graph.query import execute, resolve
+    from graph.query.run import execute, resolve
     from graph.store import open_engine
 
     sources = [sparql is not None, query_file is not None, named is not None]
@@ -101,7 +101,7 @@ def queries_command(name: str | None) -> None:
       aidgraph queries
       aidgraph queries evidence
     """
-    from graph.named import get_named, named_queries
+    from graph.query.named import get_named, named_queries
 
     if name:
         click.echo(get_named(name).text, nl=False)

@@ -1,0 +1,1 @@
+"""Network analysis: projections of the graph, centrality on them, money flows, and projection export."""
