@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from graph.errors import EndpointError
-from graph.query.engines import send
+from graph.query.remote import send
 
 __all__ = ["DEFAULT_GRAPH", "PushResult", "oxigraph_urls", "push"]
 

@@ -48,7 +48,7 @@ def open_engine(
 ) -> Any:
     """What answers the queries: a remote endpoint if given, else the Oxigraph or rdflib store."""
     if endpoint is not None:
-        from graph.query.engines import RemoteStore
+        from graph.query.remote import RemoteStore
 
         return RemoteStore(endpoint, graph=graph, timeout=timeout)
     if store == "memory":

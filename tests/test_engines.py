@@ -20,8 +20,9 @@ from click.testing import CliRunner
 from graph.cli import cli
 from graph.errors import EndpointError
 from graph.push import DEFAULT_GRAPH, push
-from graph.query.engines import RdflibStore, RemoteStore
+from graph.query.engines import RdflibStore
 from graph.query.named import named_queries
+from graph.query.remote import RemoteStore
 from graph.query.run import resolve
 from graph.query.sparql import run_query
 from graph.serve import oxigraph_command

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from graph.pages.money import sankey_page
-from graph.pages.network import network_page, readable_amount
+from graph.pages.network import network_page
+from graph.pages.style import readable_amount
 from graph.pages.timeline import timeline_items, timeline_page
 from graph.store import open_store
 from tests.browser import visit

@@ -11,8 +11,8 @@ import pyoxigraph as ox
 
 from graph.errors import AnalysisError
 from graph.network.projections import funding_projection
-from graph.pages.network import CLASS_STYLES, readable_amount
 from graph.pages.plotly import figure_page, plot_text
+from graph.pages.style import CLASS_STYLES, readable_amount
 
 __all__ = ["sankey_page"]
 

@@ -7,10 +7,6 @@ labels are drawn on the canvas as text, tooltips are built here from ``html.esca
 and the data reach the page through Jinja's ``tojson`` (which escapes ``<``, ``>`` and ``&``).
 Physics settles the layout from a fixed seed, then stops; the same seeds give the same bytes.
 
-Examples
---------
->>> readable_amount(1_000_000_000), readable_amount(750_000_000), readable_amount(12_500)
-('$1.0 B', '$750 M', '$12,500')
 """
 
 from __future__ import annotations
@@ -30,25 +26,12 @@ import pyoxigraph as ox
 from graph.errors import AnalysisError
 from graph.network.centrality import centrality
 from graph.network.projections import project
+from graph.pages.style import CLASS_STYLES, readable_amount
 from graph.query.sparql import python_value, run_query
 from loaders.records import ID_PATTERN
 from ontology.prefixes import AID_NS
 
-__all__ = ["CLASS_STYLES", "narrow", "network_page", "readable_amount"]
-
-CLASS_STYLES: dict[str, tuple[str, str]] = {
-    "Country": ("#4e79a7", "square"),
-    "Region": ("#76b7b2", "triangle"),
-    "Agency": ("#f28e2b", "dot"),
-    "Organization": ("#edc948", "dot"),
-    "Person": ("#e15759", "star"),
-    "Program": ("#59a14f", "hexagon"),
-    "Policy": ("#b07aa1", "triangleDown"),
-    "Pledge": ("#ff9da7", "diamond"),
-    "Statistic": ("#9c755f", "square"),
-    "Joint recipients": ("#bab0ac", "square"),
-}
-"""Class → (colour, vis-network shape); the legend lists the classes present."""
+__all__ = ["narrow", "network_page"]
 
 _OPTIONS = {
     "layout": {"randomSeed": 7, "improvedLayout": True},
@@ -65,15 +48,6 @@ _OPTIONS = {
         "smooth": {"enabled": True, "type": "continuous"},
     },
 }
-
-
-def readable_amount(value: float) -> str:
-    """A USD amount as people read it in a picture: '$1.0 B', '$750 M', '$12,500'."""
-    if value >= 1e9:
-        return f"${value / 1e9:.1f} B"
-    if value >= 1e6:
-        return f"${value / 1e6:.0f} M"
-    return f"${value:,.0f}"
 
 
 def narrow(

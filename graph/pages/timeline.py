@@ -25,8 +25,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from graph.errors import AnalysisError
-from graph.pages.network import CLASS_STYLES, readable_amount
 from graph.pages.plotly import figure_page, plot_text
+from graph.pages.style import CLASS_STYLES, readable_amount
 from graph.query.sparql import run_query
 
 __all__ = ["GROUPINGS", "TimelineItem", "span", "timeline_items", "timeline_page"]
