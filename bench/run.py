@@ -62,13 +62,12 @@ def step(name: str, work: Path) -> dict[str, object]:
     elif name in ("aggregate", "join"):
         import pyoxigraph as ox
 
-        from graph.query.run import resolve
-        from graph.query.sparql import run_query
+        from graph.query.run import run_query
 
-        text, _ = resolve(named="totals-by-donor" if name == "aggregate" else "pledges")
         store = ox.Store.read_only(str(build / "oxigraph"))
         started = time.perf_counter()
-        extra["rows"] = len(run_query(store, text).rows)
+        named = "totals-by-donor" if name == "aggregate" else "pledges"
+        extra["rows"] = len(run_query(store, named=named, limits=None).rows)
     elif name in ("pagerank", "betweenness"):
         import networkx as nx
         import pyoxigraph as ox
@@ -94,7 +93,7 @@ def step(name: str, work: Path) -> dict[str, object]:
         return _rdflib_steps(work)
     elif name == "rdflib-join":
         graph = _rdflib_graph(work)
-        text, _ = resolve_named("pledges")
+        text = named_text("pledges")
         started = time.perf_counter()
         extra["rows"] = len(list(graph.query(text, initNs=_prefixes())))
     seconds = time.perf_counter() - started
@@ -119,7 +118,7 @@ def _rdflib_steps(work: Path) -> list[dict[str, object]]:
     started = time.perf_counter()
     graph.serialize(format="turtle")
     rows.append({"step": "rdflib-turtle", "seconds": round(time.perf_counter() - started, 3)})
-    text, _ = resolve_named("totals-by-donor")
+    text = named_text("totals-by-donor")
     started = time.perf_counter()
     count = len(list(graph.query(text, initNs=_prefixes())))
     rows.append({"step": "rdflib-aggregate", "seconds": round(time.perf_counter() - started, 3), "rows": count})
@@ -127,10 +126,10 @@ def _rdflib_steps(work: Path) -> list[dict[str, object]]:
     return [{**row, "peak_mb": peak_mb} for row in rows]
 
 
-def resolve_named(name: str) -> tuple[str, dict[str, object]]:
-    from graph.query.run import resolve
+def named_text(name: str) -> str:
+    from graph.query.named import get_named
 
-    return resolve(named=name)
+    return get_named(name).text
 
 
 def _prefixes() -> dict[str, str]:

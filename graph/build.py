@@ -34,7 +34,7 @@ from loaders import FactSet, check_corpus, load_facts
 from loaders.rdf import facts_to_ntriples
 from ontology import ontology_path
 
-__all__ = ["BuildResult", "build", "build_graph", "build_store"]
+__all__ = ["BuildResult", "build", "build_store"]
 
 
 @dataclass
@@ -72,15 +72,6 @@ def build_store(
         store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
         store.optimize()
     return store, facts
-
-
-def build_graph(seeds_dir: Path, corpus_dir: Path | None = None):
-    """The graph of ``seeds_dir`` as an rdflib graph, with the facts (for SHACL and rdflib users)."""
-    from loaders.rdf import facts_to_graph
-
-    facts = load_facts(seeds_dir)
-    positions = check_corpus(facts, corpus_dir).positions if corpus_dir else None
-    return facts_to_graph(facts, positions=positions), facts
 
 
 def build(

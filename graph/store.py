@@ -1,26 +1,25 @@
-"""The graph as a queryable store: the built Oxigraph store, rdflib in memory, or a remote server.
+"""The graph as an Oxigraph store: the built one while it is current, else built in memory.
 
 Users never have to think about it: commands open the persisted store of ``build/`` read-only
 when its manifest's fingerprint matches the seeds, and otherwise build the graph from the YAML
-in memory (writing nothing). ``--store memory`` answers with rdflib's engine instead, and
-``--endpoint URL`` with a SPARQL 1.1 server; all three answer through Oxigraph's query interface.
+in memory (writing nothing), with the same corpus ``aidgraph build`` would read, so a quote's
+place in its article is known either way.
 """
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 
 from graph.cache import STORE_DIR, current_build
+from graph.errors import AidgraphError, AidgraphWarning
 
-__all__ = ["ENGINES", "open_engine", "open_store"]
-
-ENGINES = ("oxigraph", "memory")
+__all__ = ["open_store", "require_seeds"]
 
 
-def open_store(seeds_dir: Path, build_dir: Path = Path("build")) -> ox.Store:
+def open_store(seeds_dir: Path, build_dir: Path = Path("build"), corpus_dir: Path | None = None) -> ox.Store:
     """An Oxigraph store holding the graph of ``seeds_dir`` (ontology included).
 
     Raises
@@ -28,32 +27,26 @@ def open_store(seeds_dir: Path, build_dir: Path = Path("build")) -> ox.Store:
     FactError
         When the graph must be built and the facts hold problems.
     """
+    require_seeds(seeds_dir)
     built = current_build(seeds_dir, build_dir)
     if built is not None:
         return ox.Store.read_only(str(built / STORE_DIR))
     from graph.build import build_store
 
-    store, _ = build_store(seeds_dir)
+    if corpus_dir is None:
+        warnings.warn(
+            "no corpus given (--corpus or AIDGRAPH_CORPUS): quotes carry no place in their articles",
+            AidgraphWarning,
+            stacklevel=2,
+        )
+    store, _ = build_store(seeds_dir, corpus_dir)
     return store
 
 
-def open_engine(
-    seeds_dir: Path,
-    build_dir: Path = Path("build"),
-    *,
-    store: str = "oxigraph",
-    endpoint: str | None = None,
-    graph: str | None = None,
-    timeout: float = 30.0,
-) -> Any:
-    """What answers the queries: a remote endpoint if given, else the Oxigraph or rdflib store."""
-    if endpoint is not None:
-        from graph.query.remote import RemoteStore
-
-        return RemoteStore(endpoint, graph=graph, timeout=timeout)
-    if store == "memory":
-        from graph.build import build_graph
-        from graph.query.engines import RdflibStore
-
-        return RdflibStore(build_graph(seeds_dir)[0])
-    return open_store(seeds_dir, build_dir)
+def require_seeds(seeds_dir: Path) -> None:
+    """Refuse, in words that say what to do, to work without a seeds directory."""
+    if not seeds_dir.is_dir():
+        raise AidgraphError(
+            f"no facts here: {seeds_dir} is not a directory; run aidgraph in the project folder, "
+            "or point it at the facts with --seeds DIR or AIDGRAPH_SEEDS"
+        )

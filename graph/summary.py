@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from graph.query.sparql import run_query
+from graph.query.run import run_query
 from loaders.values import plain_decimal
 
 __all__ = ["CLASS_ORDER", "Summary", "summarize"]
@@ -65,11 +65,11 @@ def summarize(store: ox.Store) -> Summary:
     >>> summarize(store).totals
     {'USD': Decimal('5')}
     """
-    counts = {row["class"]: row["n"] for row in run_query(store, _COUNTS).records()}
+    counts = {row["class"]: row["n"] for row in run_query(store, _COUNTS, limits=None).records()}
     entities = {noun: counts.get(name, 0) for name, noun in CLASS_ORDER}
-    totals = {row["currency"]: plain_decimal(row["total"]) for row in run_query(store, _TOTALS).records()}
-    pledges = run_query(store, _PLEDGES).records()[0]
-    triples = run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").records()[0]["n"]
+    totals = {row["currency"]: plain_decimal(row["total"]) for row in run_query(store, _TOTALS, limits=None).records()}
+    pledges = run_query(store, _PLEDGES, limits=None).records()[0]
+    triples = run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", limits=None).records()[0]["n"]
     return Summary(triples, entities, pledges["all"], pledges["top"], totals)
 
 

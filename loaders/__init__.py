@@ -1,6 +1,6 @@
 """YAML facts → validated records → RDF.
 
-The public entry points: :func:`load_facts` reads and checks a seeds directory,
+The public entry points: :func:`load_facts` reads and checks a seeds directory, :func:`load_graph` gives its graph,
 :func:`facts_to_graph` turns the facts into an rdflib graph, :func:`check_corpus` verifies quotes
 and hashes against the articles, and :func:`check_shapes` runs the SHACL shapes. Errors a user
 can cause are :class:`AidgraphError`; fact problems are :class:`FactError` listing each one.
@@ -24,6 +24,7 @@ __all__ = [
     "check_shapes",
     "facts_to_graph",
     "load_facts",
+    "load_graph",
     "new_graph",
 ]
 
@@ -38,6 +39,7 @@ _HOMES = {
     "Quote": "loaders.facts",
     "load_facts": "loaders.facts",
     "facts_to_graph": "loaders.rdf",
+    "load_graph": "loaders.rdfgraph",
     "new_graph": "loaders.rdf",
     "check_shapes": "loaders.shacl",
 }

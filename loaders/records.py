@@ -26,7 +26,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from loaders.values import check_duration, check_partial_date, parse_amount
+from loaders.values import ID_PATTERN, check_duration, check_partial_date, parse_amount
 
 __all__ = [
     "ACTOR_KINDS",
@@ -47,7 +47,6 @@ __all__ = [
     "Statistic",
 ]
 
-ID_PATTERN = r"^[a-z0-9](?:[a-z0-9_-]{0,78}[a-z0-9])?$"
 
 
 def _one_or_many(value: Any) -> Any:

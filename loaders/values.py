@@ -20,6 +20,7 @@ import re
 from decimal import Decimal
 
 __all__ = [
+    "ID_PATTERN",
     "MAX_AMOUNT",
     "canonical_decimal",
     "check_duration",
@@ -28,6 +29,9 @@ __all__ = [
     "parse_amount",
     "plain_decimal",
 ]
+
+ID_PATTERN = r"^[a-z0-9](?:[a-z0-9_-]{0,78}[a-z0-9])?$"
+"""The syntax of an id: lower-case letters, digits, ``-`` and ``_``, at most 80 characters."""
 
 MAX_AMOUNT = Decimal(10) ** 18
 """Amounts must stay below a quintillion: more is a typo, and engines lose precision beyond."""

@@ -64,9 +64,10 @@ def corpus_dir() -> Path:
 @pytest.fixture(scope="session")
 def seed_build(corpus_dir: Path):
     """The graph and facts built from the bundled seeds, with quote offsets."""
-    from graph.build import build_graph
+    from loaders import check_corpus, facts_to_graph, load_facts
 
-    return build_graph(SEEDS, corpus_dir)
+    facts = load_facts(SEEDS)
+    return facts_to_graph(facts, positions=check_corpus(facts, corpus_dir).positions), facts
 
 
 @pytest.fixture(scope="session")
@@ -110,4 +111,4 @@ def seed_store(tmp_path_factory: pytest.TempPathFactory):
     """An Oxigraph store of the seed graph, built in memory (no build/ directory involved)."""
     from graph.store import open_store
 
-    return open_store(SEEDS, tmp_path_factory.mktemp("no-build"))
+    return open_store(SEEDS, tmp_path_factory.mktemp("no-build"), corpus_path())

@@ -129,12 +129,3 @@ def test_python_dash_m_graph(write_seeds, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "1 not part of another" in result.stdout
-
-
-def test_cli_choices_match_the_library() -> None:
-    from graph.cli import METRIC_NAMES, PROJECTION_NAMES
-    from graph.network.centrality import METRICS
-    from graph.network.projections import PROJECTIONS
-
-    assert METRIC_NAMES == list(METRICS)
-    assert PROJECTION_NAMES == list(PROJECTIONS)

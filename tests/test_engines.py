@@ -20,11 +20,10 @@ from click.testing import CliRunner
 from graph.cli import cli
 from graph.errors import EndpointError
 from graph.push import DEFAULT_GRAPH, push
-from graph.query.engines import RdflibStore
+from graph.query.engines import RdflibEngine
 from graph.query.named import named_queries
 from graph.query.remote import RemoteStore
-from graph.query.run import resolve
-from graph.query.sparql import run_query
+from graph.query.run import run_query
 from graph.serve import oxigraph_command
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,8 +54,7 @@ def answers(store) -> dict[str, list[tuple]]:
     out = {}
     for name, query in named_queries().items():
         params = {p.name: REQUIRED[p.name] for p in query.parameters if p.required}
-        text, bindings = resolve(named=name, params=params)
-        rows = run_query(store, text, bindings=bindings).records()
+        rows = run_query(store, named=name, params=params).records()
         out[name] = sorted((tuple(_normal(v) for v in row.values()) for row in rows), key=repr)
     return out
 
@@ -78,16 +76,17 @@ def embedded(seed_store) -> dict[str, list[tuple]]:
 
 
 def test_rdflib_in_memory_gives_the_same_answers(embedded) -> None:
-    memory = answers(RdflibStore(_graph_without_positions()))
+    memory = answers(RdflibEngine(_seed_graph()))
     assert memory.keys() == embedded.keys()
     for name in embedded:
         assert memory[name] == embedded[name], name
 
 
-def _graph_without_positions():
-    from graph.build import build_graph
+def _seed_graph():
+    from loaders import load_graph
+    from tests.conftest import corpus_path
 
-    return build_graph(ROOT / "seeds")[0]
+    return load_graph(ROOT / "seeds", corpus_path())
 
 
 @pytest.fixture(scope="module")
@@ -181,10 +180,11 @@ def test_aidgraph_serve_answers_queries_and_refuses_updates(tmp_path: Path) -> N
 
 
 def test_python_api_queries_an_endpoint(oxigraph_server, seed_store) -> None:
-    from graph.query.run import query_rows
+    import graph
 
     push(seed_store, oxigraph_server)
-    rows = query_rows(named="pledges", params={"donor": "mx"}, endpoint=oxigraph_server, graph=DEFAULT_GRAPH)
+    engine = graph.open_engine(ROOT / "seeds", endpoint=oxigraph_server, graph=DEFAULT_GRAPH)
+    rows = graph.run_query(engine, named="pledges", params={"donor": "mx"}).records()
     assert [(r["donorName"], r["amount"]) for r in rows] == [("Mexico", Decimal(30000000000))]
 
 

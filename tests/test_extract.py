@@ -96,7 +96,7 @@ def test_check_refuses_unconfirmed_drafts(tmp_path: Path, corpus_dir: Path) -> N
         cli, ["extract", str(article), "--source-id", "again", "--seeds", str(seeds), "-o", str(seeds / "draft.yaml")]
     )
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"Wrote {seeds / 'draft.yaml'}: 0 pledges, ")
+    assert result.stderr.startswith(f"Wrote {seeds / 'draft.yaml'}: 0 pledges, ")
     with pytest.raises(FactError) as refused:
         load_facts(seeds)
     messages = [str(p) for p in refused.value.problems]

@@ -8,15 +8,13 @@ import pytest
 
 from graph.errors import QueryError
 from graph.query.named import named_queries, parse_named_query
-from graph.query.run import resolve
-from graph.query.sparql import run_query
+from graph.query.run import run_query
 
 
 @pytest.fixture(scope="module")
 def ask(seed_store):
     def run(name: str, **params: str) -> list[dict]:
-        text, bindings = resolve(named=name, params=params)
-        return run_query(seed_store, text, bindings=bindings).records()
+        return run_query(seed_store, named=name, params=params).records()
 
     return run
 

@@ -15,8 +15,10 @@ from click.testing import CliRunner
 
 from graph.cli import cli
 from graph.errors import QueryError
-from graph.query.run import execute, query_rows, resolve
-from graph.query.sparql import check_safety, query_form
+from graph.query.engines import RdflibEngine, open_engine
+from graph.query.results import render
+from graph.query.run import Limits, run_query
+from graph.query.sparql import MAX_NESTING, check_query, inline_bindings, query_form
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = str(ROOT / "seeds")
@@ -131,7 +133,7 @@ def test_error_unsafe_queries_are_refused(text: str, message: str) -> None:
 
 def test_keywords_inside_strings_and_comments_are_not_refused() -> None:
     text = '# SERVICE and INSERT in a comment\nSELECT ("SERVICE <http://x/> FROM" AS ?s) WHERE {}'
-    assert check_safety(text) == "SELECT"
+    assert check_query(text).form == "SELECT"
     assert query_form("BASE <http://x/> PREFIX a: <http://y/> DESCRIBE a:b") == "DESCRIBE"
 
 
@@ -162,7 +164,7 @@ def test_no_request_leaves_for_service_or_from(seed_store) -> None:
             f"LOAD <{url}>",
         ):
             with pytest.raises(QueryError):
-                execute(seed_store, text, {}, "table")
+                run_query(seed_store, text)
     finally:
         server.shutdown()
     assert _Recorder.requests == []
@@ -174,23 +176,43 @@ def test_timeout_stops_a_runaway_query() -> None:
     assert result.stderr.strip() == "Error: query stopped after 0.5 s (--timeout); narrow it or raise the limit"
 
 
-def test_timeout_returns_answers_of_quick_queries(seed_store) -> None:
-    rendered = execute(seed_store, "ASK { aid:dfc a ag:Agency }", {}, "table", timeout=10)
-    assert (rendered.data, rendered.boolean) == (b"true\n", True)
+def test_limits_return_answers_of_quick_queries(seed_store) -> None:
+    result = run_query(seed_store, "ASK { aid:dfc a ag:Agency }", limits=Limits(10, 512))
+    assert (render(result, "table"), result.boolean) == (b"true\n", True)
+    rows = run_query(seed_store, named="pledges", params={"donor": "mx"}, limits=Limits(10, 512)).rows
+    assert rows == run_query(seed_store, named="pledges", params={"donor": "mx"}, limits=None).rows
+
+
+def test_memory_limit_stops_a_query_that_would_exhaust_the_machine() -> None:
+    cross = "SELECT ?a ?b ?c WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z } ORDER BY ?a ?b ?c"
+    result = run(cross, "--memory-limit", "64", "--timeout", "120")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: the query needed more than 64 MB (--memory-limit) and was stopped; narrow it"
+    )
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "1e300", "0", "-1"])
+def test_error_timeout_must_be_a_real_number_of_seconds(value: str) -> None:
+    result = run("ASK {}", "--timeout", value)
+    assert result.exit_code == 2
+    assert "Invalid value for '--timeout'" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_python_api_returns_rows_of_python_values() -> None:
-    rows = query_rows(named="pledges", params={"donor": "mx"}, seeds=Path(SEEDS), build_dir=Path("/nonexistent"))
+    engine = open_engine(Path(SEEDS), Path("/nonexistent"))
+    rows = run_query(engine, named="pledges", params={"donor": "mx"}).records()
     assert len(rows) == 1
     assert rows[0]["amount"] == __import__("decimal").Decimal("30000000000")
     assert rows[0]["donor"] == "aid:mx"
 
 
-def test_error_api_needs_one_query() -> None:
+def test_error_api_needs_one_query(seed_store) -> None:
     with pytest.raises(QueryError, match="either a query text or a named query"):
-        resolve()
+        run_query(seed_store)
     with pytest.raises(QueryError, match="--param applies to named queries only"):
-        resolve("ASK {}", params={"a": "b"})
+        run_query(seed_store, "ASK {}", params={"a": "b"})
 
 
 def test_query_reuses_a_current_build_and_notices_edits(tmp_path: Path, write_seeds, monkeypatch) -> None:
@@ -214,9 +236,121 @@ def test_query_reuses_a_current_build_and_notices_edits(tmp_path: Path, write_se
     assert CliRunner().invoke(cli, [*args, amount]).stdout.splitlines() == ["a", "2000000000"]
 
 
-def test_dataframe_helper_for_notebooks() -> None:
-    from graph.query.run import query_frame
-
-    frame = query_frame(named="totals-by-donor", seeds=Path(SEEDS), build_dir=Path("/nonexistent"))
+def test_dataframe_helper_for_notebooks(seed_store) -> None:
+    frame = run_query(seed_store, named="totals-by-donor").frame()
     assert list(frame.columns) == ["donorName", "currency", "total", "pledges", "inexact"]
     assert frame["total"].sum() == __import__("decimal").Decimal("43550000000")
+
+
+# Refusals see what the engines see: escapes expanded, every line terminator, both engines.
+FORBIDDEN = {
+    "SERVICE": "SELECT * WHERE {{ {kw} <http://127.0.0.1:9/sparql> {{ ?s ?p ?o }} }}",
+    "FROM": "SELECT * {kw} <http://127.0.0.1:9/g> WHERE {{ ?s ?p ?o }}",
+    "INSERT": "{kw} DATA {{ <urn:a> <urn:b> <urn:c> }}",
+    "LOAD": "{kw} <http://127.0.0.1:9/data.ttl>",
+}
+
+
+def _disguises(keyword: str) -> list[str]:
+    first = keyword[0]
+    return [
+        keyword,
+        keyword.lower(),
+        f"\\u{ord(first):04X}{keyword[1:]}",
+        f"\\U{ord(first):08x}{keyword[1:]}",
+        "".join(f"\\u{ord(c):04x}" for c in keyword),
+    ]
+
+
+@pytest.mark.parametrize("keyword", sorted(FORBIDDEN))
+@pytest.mark.parametrize("engine_name", ["oxigraph", "rdflib"])
+def test_error_every_forbidden_keyword_in_every_spelling_on_every_engine(keyword, engine_name, seed_store, seed_graph) -> None:
+    engine = seed_store if engine_name == "oxigraph" else RdflibEngine(seed_graph)
+    for spelling in _disguises(keyword):
+        text = FORBIDDEN[keyword].format(kw=spelling)
+        with pytest.raises(QueryError, match=f"{keyword} |SPARQL Update \\({keyword}\\)"):
+            run_query(engine, text, limits=None)
+        # A comment ended by a lone carriage return does not hide what follows it.
+        with pytest.raises(QueryError, match=f"{keyword} |SPARQL Update \\({keyword}\\)"):
+            run_query(engine, "# a comment\r" + text, limits=None)
+
+
+def test_error_an_escape_that_spells_an_escape_is_refused() -> None:
+    with pytest.raises(QueryError, match="an escape that spells another escape is refused"):
+        check_query("SELECT * WHERE { \\u005Cu0053ERVICE <http://x/> { } }")
+
+
+def test_escaped_characters_in_strings_still_work(seed_store) -> None:
+    rows = run_query(seed_store, 'SELECT ?n WHERE { ?c ag:isoCode "\\u004DX" ; rdfs:label ?n }').records()
+    assert rows == [{"n": "Mexico"}]
+
+
+@pytest.mark.parametrize("opening", ["(", "{", "["])
+def test_error_deep_nesting_is_refused_before_any_parser_sees_it(opening: str) -> None:
+    closing = {"(": ")", "{": "}", "[": "]"}[opening]
+    text = "SELECT * WHERE { FILTER(" + opening * 5000 + "1" + closing * 5000 + ") }"
+    result = run(text)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: the query nests brackets more than {MAX_NESTING} deep; flatten it"
+
+
+def test_values_bind_inside_where_never_in_a_construct_template() -> None:
+    import pyoxigraph as ox
+
+    bound = inline_bindings("CONSTRUCT { ?x ag:p ?y } { ?x ag:q ?y }", {"y": ox.Literal("v")})
+    assert bound == 'CONSTRUCT { ?x ag:p ?y } { VALUES ?y { "v" } ?x ag:q ?y }'
+    bound = inline_bindings("SELECT * WHERE { { SELECT ?y WHERE { ?y ?p ?o } } }", {"y": ox.Literal("v")})
+    assert bound == 'SELECT * WHERE { VALUES ?y { "v" } { SELECT ?y WHERE { ?y ?p ?o } } }'
+
+
+def test_parameters_accept_what_the_output_shows() -> None:
+    plain = run("--named", "involvement", "--param", "entity=dfc", "--format", "csv")
+    prefixed = run("--named", "involvement", "--param", "entity=aid:dfc", "--format", "csv")
+    full = run("--named", "involvement", "--param", "entity=https://w3id.org/aidgraph/id/dfc", "--format", "csv")
+    assert plain.exit_code == 0, plain.output
+    assert plain.stdout == prefixed.stdout == full.stdout
+    assert len(plain.stdout.splitlines()) > 2
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("dfcc", "Error: parameter entity: nothing in the graph has the id 'dfcc' (did you mean 'dfc'?)"),
+        ("dfc\n", "Error: parameter entity: 'dfc\\n' is not an id"),
+        ("dfc\u00e9", "Error: parameter entity: 'dfc\u00e9' is not an id"),
+    ],
+)
+def test_error_parameter_that_names_nothing(value: str, message: str) -> None:
+    result = run("--named", "involvement", "--param", f"entity={value}")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == message
+
+
+def test_error_query_file_that_is_not_utf8_or_too_large(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.rq"
+    latin.write_bytes("ASK { ?s rdfs:label \"caf\u00e9\" }".encode("latin-1"))
+    result = run("--file", str(latin))
+    assert (result.exit_code, result.stderr.strip()) == (1, f"Error: the query in {latin} is not UTF-8 text (byte 24)")
+    result = run("--file", "/dev/zero")
+    assert (result.exit_code, result.stderr.strip()) == (
+        1, "Error: /dev/zero is not a regular file: give the query as a file"
+    )
+    result = CliRunner().invoke(cli, ["query", "--seeds", SEEDS, "-"], input=b"\xff")
+    assert (result.exit_code, result.stderr.strip()) == (1, "Error: the query in standard input is not UTF-8 text (byte 0)")
+
+
+def test_error_endless_standard_input_is_cut_at_the_limit() -> None:
+    import io as _io
+
+    from graph.query.sparql import MAX_QUERY_CHARS
+
+    class Endless(_io.RawIOBase):
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer) -> int:
+            buffer[:] = b"#" * len(buffer)
+            return len(buffer)
+
+    result = CliRunner().invoke(cli, ["query", "--seeds", SEEDS, "-"], input=_io.BufferedReader(Endless()))
+    assert result.stderr.strip() == f"Error: the query in standard input is larger than {MAX_QUERY_CHARS:,} bytes"

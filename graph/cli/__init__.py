@@ -9,9 +9,9 @@ servers); heavy libraries are imported inside them so that ``aidgraph --help`` s
 from __future__ import annotations
 
 from graph.cli import facts, network, query, server  # noqa: F401 - they register the commands
-from graph.cli.common import METRIC_NAMES, PROJECTION_NAMES, cli
+from graph.cli.common import cli
 
-__all__ = ["METRIC_NAMES", "PROJECTION_NAMES", "cli", "main"]
+__all__ = ["cli", "main"]
 
 
 def main() -> None:

@@ -2,57 +2,108 @@
 
 Library errors (:class:`loaders.errors.AidgraphError`) are rendered once, here, as ``Error: …``
 with exit code 1; fact problems print one line each (``file:line:column: message``) before it.
+Control characters in any message are shown escaped, never sent to the terminal. The choices
+offered come from :mod:`graph.choices`, the same names the library accepts.
 """
 
 from __future__ import annotations
 
+import math
+import os
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from graph import choices
+
 __all__ = [
-    "METRIC_NAMES",
-    "PROJECTION_NAMES",
-    "build_dir_option",
     "cli",
-    "corpus_option",
+    "emit",
     "endpoint_options",
+    "format_option",
+    "graph_options",
     "key_value",
-    "output_format_option",
-    "print_rows",
+    "limit_options",
+    "output_option",
     "progress_bar",
+    "save",
     "seeds_option",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-# Kept here, not imported, so --help needs no analytics libraries; a test checks they match.
-PROJECTION_NAMES = ["actors", "funding", "entities"]
-METRIC_NAMES = ["degree", "betweenness", "closeness", "pagerank", "eigenvector", "in-strength", "out-strength"]
 
 
 class _Group(click.Group):
     """A group that turns the library's errors into one clear message and a non-zero exit."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from graph.errors import AidgraphWarning
         from loaders.errors import AidgraphError, FactError
+        from loaders.text import printable
 
-        try:
-            return super().invoke(ctx)
-        except FactError as err:
-            for problem in err.problems:
-                click.echo(str(problem), err=True)
-            count = len(err.problems)
-            raise click.ClickException(
-                f"{count} problem{'s' * (count != 1)} in the facts; nothing was written"
-            ) from None
-        except AidgraphError as err:
-            raise click.ClickException(str(err)) from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("once", AidgraphWarning)
+            warnings.showwarning = _show_warning
+            try:
+                return super().invoke(ctx)
+            except FactError as err:
+                for problem in err.problems:
+                    click.echo(printable(str(problem)), err=True)
+                count = len(err.problems)
+                raise click.ClickException(
+                    f"{count} problem{'s' * (count != 1)} in the facts; nothing was written"
+                ) from None
+            except AidgraphError as err:
+                raise click.ClickException(printable(str(err))) from None
+
+
+_python_showwarning = warnings.showwarning
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+    """The library's own warnings as one line on stderr; others as Python shows them."""
+    from graph.errors import AidgraphWarning
+    from loaders.text import printable
+
+    if issubclass(category, AidgraphWarning):
+        click.echo(f"Warning: {printable(str(message))}", err=True)
+    else:
+        _python_showwarning(message, category, *args, **kwargs)
+
+
+@click.group(
+    cls=_Group,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+@click.version_option(package_name="aidgraph", prog_name="aidgraph")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """aidgraph: a knowledge graph of US–Mexico cooperation on Central American migration.
+
+    Build the graph from curated YAML facts, check them against their sources, ask it questions,
+    rank its actors, total its money, draw it and export it.
+
+    \b
+    Examples:
+      aidgraph build                      # seeds/ -> build/, with a summary
+      aidgraph check --corpus ../shared/corpus
+      aidgraph queries                    # the library of named questions
+      aidgraph query --named pledges
+      aidgraph flows --by donor
+      aidgraph export --format jsonld -o graph.jsonld
+
+    Shell completion (commands, options, named queries):
+    eval "$(_AIDGRAPH_COMPLETE=bash_source aidgraph)"  (zsh_source, fish_source for other shells)
+    """
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
 
 
 def seeds_option(func: F) -> F:
@@ -68,11 +119,13 @@ def seeds_option(func: F) -> F:
 
 
 def corpus_option(func: F) -> F:
-    """``--corpus DIR``: the articles the quotes come from (or ``$AIDGRAPH_CORPUS``)."""
+    """``--corpus DIR``: the articles the quotes come from (``$AIDGRAPH_CORPUS``, else ``../shared/corpus``)."""
     return click.option(
         "--corpus",
         type=click.Path(exists=True, file_okay=False, path_type=Path),
         envvar="AIDGRAPH_CORPUS",
+        default=_default_corpus,
+        show_default="../shared/corpus if present",
         help="Directory of the source articles (or set AIDGRAPH_CORPUS).",
     )(func)
 
@@ -88,6 +141,11 @@ def build_dir_option(func: F) -> F:
     )(func)
 
 
+def graph_options(func: F) -> F:
+    """``--seeds``, ``--build-dir`` and ``--corpus``: where the graph comes from."""
+    return seeds_option(build_dir_option(corpus_option(func)))
+
+
 def endpoint_options(func: F) -> F:
     """``--endpoint URL`` and ``--graph IRI``: ask a SPARQL 1.1 server instead of the embedded store."""
     func = click.option(
@@ -99,33 +157,70 @@ def endpoint_options(func: F) -> F:
     return click.option("--endpoint", metavar="URL", help="Ask this SPARQL 1.1 query URL instead.")(func)
 
 
-def output_format_option(func: F) -> F:
-    """``--format table|csv|json`` for commands that print rows."""
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["table", "csv", "json"]),
-        default="table",
+def limit_options(func: F) -> F:
+    """``--timeout SECONDS`` and ``--memory-limit MB`` for a query on the embedded engines."""
+    func = click.option(
+        "--memory-limit",
+        type=click.IntRange(64, 1_048_576),
+        default=choices.QUERY_MEGABYTES,
         show_default=True,
-        help="Output format.",
+        metavar="MB",
+        help="Stop a query that needs more memory than this.",
+    )(func)
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=0, max=86_400, min_open=True),
+        callback=_finite,
+        default=choices.QUERY_SECONDS,
+        show_default=True,
+        metavar="SECONDS",
+        help="Stop a query after this long.",
     )(func)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="aidgraph", prog_name="aidgraph")
-def cli() -> None:
-    """aidgraph: a knowledge graph of US–Mexico cooperation on Central American migration.
+def format_option(formats: tuple[str, ...] = choices.RESULT_FORMATS, default: str = "table") -> Callable[[F], F]:
+    """``--format`` offering ``formats`` (the result formats unless told otherwise)."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(formats), default=default, show_default=True, help="Output format."
+    )
 
-    Build the graph from curated YAML facts, check them against their sources, and export it.
 
-    \b
-    Examples:
-      aidgraph build                      # seeds/ -> build/aidgraph.ttl, with a summary
-      aidgraph check --corpus ../shared/corpus
-      aidgraph export --format jsonld -o graph.jsonld
-      aidgraph queries                    # the library of named questions
-      aidgraph query --named pledges
-    """
+def output_option(default: Path | None = None, help: str = "File to write ('-' for standard output).") -> Callable[[F], F]:
+    """``-o/--output FILE``: where to write; ``-`` (or nothing, without a default) is standard output."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
+
+
+def save(output: Path | None, data: bytes, *, what: str = "", protect: Path | None = None, force: bool = False) -> None:
+    """Write ``data`` to ``output`` (standard output for None or ``-``) and say so on stderr."""
+    if output is None or str(output) == "-":
+        emit(data)
+        return
+    from graph.files import write_output
+
+    write_output(output, data, protect=protect, force=force)
+    click.echo(f"Wrote {output}" + (f": {what}" if what else ""), err=True)
+
+
+def emit(data: bytes) -> None:
+    """Write ``data`` to standard output; a full disk or a closed pipe is one clear line."""
+    from loaders.errors import AidgraphError
+
+    try:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(1)
+    except OSError as err:
+        _silence_stdout()
+        raise AidgraphError(f"cannot write to standard output: {err.strerror or err}") from None
 
 
 @contextmanager
@@ -149,37 +244,33 @@ def progress_bar(label: str, quiet: bool) -> Iterator[Callable[[int, int], None]
             bar.__exit__(None, None, None)
 
 
-def print_rows(rows: list[dict[str, Any]], fmt: str, formats: dict[str, Callable[[Any], str]]) -> None:
-    """Print result rows as an aligned table, CSV or JSON."""
-    if fmt == "json":
-        import json
-
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=_json_number))
-        return
-    header = list(rows[0]) if rows else []
-    if fmt == "csv":
-        import csv
-
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows([[row[k] for k in header] for row in rows])
-        return
-    from graph.query.results import format_table
-
-    cells = [[formats.get(k, str)(row[k]) for k in header] for row in rows]
-    numeric = {i for i, k in enumerate(header) if rows and isinstance(rows[0][k], int | float | Decimal)}
-    click.echo(format_table(header, cells, numeric))
-
-
-def _json_number(value: Any) -> int | float:
-    """Decimals as JSON numbers: integers stay exact."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
 def key_value(text: str) -> tuple[str, str]:
+    """``KEY=VALUE`` of a ``--param``."""
     key, sep, value = text.partition("=")
     if not sep or not key:
         raise click.BadParameter(f"{text!r} is not KEY=VALUE", param_hint="--param")
     return key, value
+
+
+def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("nan is not a number of seconds")
+    return value
+
+
+def _default_corpus() -> Path | None:
+    """The project's corpus beside it, when there is one (``../shared/corpus``).
+
+    ``AIDGRAPH_CORPUS`` set to nothing means: no corpus.
+    """
+    if os.environ.get("AIDGRAPH_CORPUS") == "":
+        return None
+    beside = Path("..") / "shared" / "corpus"
+    return beside if beside.is_dir() else None
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null so the interpreter's last flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)

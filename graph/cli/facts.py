@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
+from graph import choices
 from graph.cli.common import (
-    PROJECTION_NAMES,
-    build_dir_option,
     cli,
     corpus_option,
+    graph_options,
+    output_option,
     progress_bar,
+    save,
     seeds_option,
 )
 
@@ -40,13 +41,12 @@ def build(seeds: Path, corpus: Path | None, out: Path, quiet: bool) -> None:
       aidgraph build
       aidgraph build --seeds my-seeds --out /tmp/graph --corpus ../shared/corpus
     """
-    from graph.build import build as run_build
-    from graph.summary import summarize
+    import graph
 
     with progress_bar("Reading facts", quiet) as progress:
-        result = run_build(seeds, out, corpus, progress=progress)
+        result = graph.build_graph(seeds, out, corpus, progress=progress)
     click.echo(f"Wrote {result.graph_path}")
-    for line in summarize(result.store).lines():
+    for line in graph.summarize(result.store).lines():
         click.echo(f"  {line}")
 
 
@@ -64,9 +64,9 @@ def check(seeds: Path, corpus: Path | None) -> None:
       aidgraph check
       aidgraph check --corpus ../shared/corpus
     """
-    from loaders.check import check_all
+    import graph
 
-    report = check_all(seeds, corpus)
+    report = graph.check_all(seeds, corpus)
     for problem in report.problems:
         click.echo(str(problem), err=True)
     for line in report.lines():
@@ -76,23 +76,29 @@ def check(seeds: Path, corpus: Path | None) -> None:
 
 
 @cli.command()
-@seeds_option
-@build_dir_option
+@graph_options
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "nt", "jsonld", "xml", "trig", "gexf", "graphml", "csv"]),
+    type=click.Choice(choices.RDF_FORMATS + choices.PROJECTION_FORMATS),
     help="RDF serialization of the graph (default turtle), or gexf|graphml|csv for a --projection (default gexf).",
 )
 @click.option(
     "--projection",
-    type=click.Choice(PROJECTION_NAMES),
+    type=click.Choice(choices.PROJECTIONS),
     help="Export a network projection instead of the RDF graph.",
 )
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
-)
-def export(seeds: Path, build_dir: Path, fmt: str | None, projection: str | None, output: Path | None) -> None:
+@output_option()
+@click.option("--force", is_flag=True, help="Replace a file under the seeds directory.")
+def export(
+    seeds: Path,
+    build_dir: Path,
+    corpus: Path | None,
+    fmt: str | None,
+    projection: str | None,
+    output: Path | None,
+    force: bool,
+) -> None:
     """Export the RDF graph, or a network projection for Gephi, Cytoscape or a spreadsheet.
 
     The RDF graph (facts and ontology) goes out as Turtle, N-Triples, JSON-LD, RDF/XML or TriG.
@@ -106,40 +112,29 @@ def export(seeds: Path, build_dir: Path, fmt: str | None, projection: str | None
       aidgraph export --projection actors --format gexf -o actors.gexf
       aidgraph export --projection funding --format csv -o funding.csv
     """
-    from graph.files import write_atomic
-    from graph.store import open_store
+    import graph
 
+    store = graph.open_store(seeds, build_dir, corpus)
     if projection is None:
-        if fmt in ("gexf", "graphml", "csv"):
-            raise click.UsageError(f"--format {fmt} exports a network: add --projection actors|funding|entities")
-        from graph.export import dump
-
-        data = dump(open_store(seeds, build_dir), fmt or "turtle")
+        if fmt in choices.PROJECTION_FORMATS:
+            raise click.UsageError(f"--format {fmt} exports a network: add --projection {'|'.join(choices.PROJECTIONS)}")
+        data = graph.dump(store, fmt or "turtle")
     else:
-        if fmt not in (None, "gexf", "graphml", "csv"):
-            raise click.UsageError(f"a projection exports as gexf, graphml or csv, not {fmt}")
-        from graph.network.export import projection_bytes
-        from graph.network.projections import project
-
-        data = projection_bytes(project(open_store(seeds, build_dir), projection), fmt or "gexf")
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        write_atomic(output, data)
-        click.echo(f"Wrote {output}", err=True)
+        if fmt not in (None, *choices.PROJECTION_FORMATS):
+            raise click.UsageError(f"a projection exports as {', '.join(choices.PROJECTION_FORMATS)}, not {fmt}")
+        data = graph.projection_bytes(graph.project(store, projection), fmt or "gexf")
+    save(output, data, protect=seeds, force=force)
 
 
 @cli.command()
-@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("article", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option(
     "--source-id", metavar="ID", help="Id for the article in the source registry (default: from its file name)."
 )
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Draft file to write (default: stdout)."
-)
+@output_option(help="Draft file to write ('-' or nothing for standard output).")
+@click.option("--force", is_flag=True, help="Replace a file under the seeds directory.")
 @seeds_option
-def extract(article: Path, source_id: str | None, output: Path | None, seeds: Path) -> None:
+def extract(article: Path, source_id: str | None, output: Path | None, force: bool, seeds: Path) -> None:
     """Draft facts from a new article for a person to confirm.
 
     Finds money amounts (with donor, recipients and program from the same sentence), every name
@@ -149,21 +144,14 @@ def extract(article: Path, source_id: str | None, output: Path | None, seeds: Pa
 
     \b
     Examples:
-      aidgraph extract new-article.txt -o seeds/facts/new-article.yaml
+      aidgraph extract new-article.txt -o drafts/new-article.yaml
       aidgraph extract new-article.txt --source-id latimes-2019-06
     """
-    from graph.files import write_atomic
-    from loaders import load_facts
-    from loaders.extract import draft_article
+    import graph
 
-    try:
-        text = article.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise click.ClickException(f"{article} is not UTF-8 text") from None
-    draft = draft_article(text, file=article.name, facts=load_facts(seeds), source_id=source_id)
-    if output is None:
-        click.echo(draft.yaml(), nl=False)
-        return
-    write_atomic(output, draft.yaml().encode())
+    draft = graph.draft_article(
+        graph.read_article(article), file=article.name, facts=graph.load_facts(seeds), source_id=source_id
+    )
     counts = f"{len(draft.pledges)} pledges, {len(draft.mentions)} known names, {len(draft.candidates)} new names"
-    click.echo(f"Wrote {output}: {counts}, {len(draft.hints)} date hints (all drafts to confirm)")
+    what = f"{counts}, {len(draft.hints)} date hints (all drafts to confirm)"
+    save(output, draft.yaml().encode(), what=what, protect=seeds, force=force)

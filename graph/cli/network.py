@@ -6,38 +6,39 @@ from pathlib import Path
 
 import click
 
+from graph import choices
 from graph.cli.common import (
-    METRIC_NAMES,
-    PROJECTION_NAMES,
-    build_dir_option,
     cli,
-    output_format_option,
-    print_rows,
-    seeds_option,
+    emit,
+    format_option,
+    graph_options,
+    output_option,
+    save,
 )
 
 
 @cli.command()
 @click.option(
     "--metric",
-    type=click.Choice(METRIC_NAMES),
+    type=click.Choice(choices.METRICS),
     default="degree",
     show_default=True,
     help="Centrality measure.",
 )
 @click.option(
     "--projection",
-    type=click.Choice(PROJECTION_NAMES),
+    type=click.Choice(choices.PROJECTIONS),
     default="actors",
     show_default=True,
     help="Which network to measure (see README: Projections).",
 )
 @click.option("--weight", is_flag=True, help="Use edge weights (facts linking two actors, or USD).")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many to show.")
-@output_format_option
-@seeds_option
-@build_dir_option
-def centrality(metric: str, projection: str, weight: bool, top: int, fmt: str, seeds: Path, build_dir: Path) -> None:
+@format_option()
+@graph_options
+def centrality(
+    metric: str, projection: str, weight: bool, top: int, fmt: str, seeds: Path, build_dir: Path, corpus: Path | None
+) -> None:
     """Rank the actors (or other nodes) at the centre of the network.
 
     \b
@@ -46,30 +47,31 @@ def centrality(metric: str, projection: str, weight: bool, top: int, fmt: str, s
       aidgraph centrality --metric betweenness --projection actors --top 5
       aidgraph centrality --metric in-strength --projection funding --weight --format csv
     """
-    from graph.network.centrality import rank
-    from graph.network.projections import project
-    from graph.store import open_store
+    import graph
 
-    ranking = rank(project(open_store(seeds, build_dir), projection), metric, weight=weight, top=top)
-    rows = [{"rank": r.rank, "id": r.node, "label": r.label, "class": r.cls, "score": r.score} for r in ranking]
-    print_rows(rows, fmt, formats={"score": lambda v: f"{v:,.4f}" if v < 1000 else f"{v:,.0f}"})
+    G = graph.project(graph.open_store(seeds, build_dir, corpus), projection)
+    ranking = graph.rank(G, metric, weight=weight, top=top)
+    rows = [(r.rank, r.node, r.label, r.cls, r.score) for r in ranking]
+    emit(graph.render(graph.QueryResult.from_records(["rank", "id", "label", "class", "score"], rows), fmt))
 
 
 @cli.command()
 @click.option(
     "--by",
-    type=click.Choice(["donor", "recipient", "program", "year"]),
+    type=click.Choice(choices.FLOW_KEYS),
     default="donor",
     show_default=True,
     help="Group the totals by.",
 )
-@output_format_option
-@seeds_option
-@build_dir_option
+@format_option()
+@graph_options
 @click.option(
-    "--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write a Sankey diagram page."
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Also write a Sankey diagram page ('-' for standard output).",
 )
-def flows(by: str, fmt: str, seeds: Path, build_dir: Path, html_path: Path | None) -> None:
+def flows(by: str, fmt: str, seeds: Path, build_dir: Path, corpus: Path | None, html_path: Path | None) -> None:
     """Funding totals by donor, recipient, program or year, each amount counted once.
 
     Only pledges that are part of no other pledge are summed, and each currency is totalled apart.
@@ -82,33 +84,22 @@ def flows(by: str, fmt: str, seeds: Path, build_dir: Path, html_path: Path | Non
       aidgraph flows --by recipient --format csv
       aidgraph flows --html build/flows.html
     """
-    from graph.network.flows import flow_totals
-    from graph.store import open_store
+    import graph
 
-    store = open_store(seeds, build_dir)
+    store = graph.open_store(seeds, build_dir, corpus)
     if html_path is not None:
-        from graph.files import write_atomic
-        from graph.pages.money import sankey_page
-
-        write_atomic(html_path, sankey_page(store).encode())
-        click.echo(f"Wrote {html_path}", err=True)
-    totals = flow_totals(store, by=by)
-    rows = [{by: t.key, "currency": t.currency, "total": t.total, "pledges": t.pledges} for t in totals]
-    print_rows(rows, fmt, formats={"total": lambda v: f"{v:,}"})
+        save(html_path, graph.sankey_page(store).encode())
+        if str(html_path) == "-":
+            return
+    rows = [(t.key, t.currency, t.total, t.pledges) for t in graph.flow_totals(store, by=by)]
+    emit(graph.render(graph.QueryResult.from_records([by, "currency", "total", "pledges"], rows), fmt))
 
 
 @cli.command()
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("build/aidgraph.html"),
-    show_default=True,
-    help="HTML file to write.",
-)
+@output_option(default=Path("build/aidgraph.html"), help="HTML file to write ('-' for standard output).")
 @click.option(
     "--projection",
-    type=click.Choice(PROJECTION_NAMES),
+    type=click.Choice(choices.PROJECTIONS),
     default="entities",
     show_default=True,
     help="Which network to draw.",
@@ -118,14 +109,13 @@ def flows(by: str, fmt: str, seeds: Path, build_dir: Path, html_path: Path | Non
 @click.option("--top", type=click.IntRange(min=1), help="Draw only the N most central nodes.")
 @click.option(
     "--size-by",
-    type=click.Choice(METRIC_NAMES),
+    type=click.Choice(choices.METRICS),
     default="degree",
     show_default=True,
     help="Centrality that sizes the nodes (and picks --top).",
 )
 @click.option("--open", "open_page", is_flag=True, help="Open the page in your browser.")
-@seeds_option
-@build_dir_option
+@graph_options
 def viz(
     output: Path,
     projection: str,
@@ -136,6 +126,7 @@ def viz(
     open_page: bool,
     seeds: Path,
     build_dir: Path,
+    corpus: Path | None,
 ) -> None:
     """Draw the network as an interactive HTML page that works offline.
 
@@ -148,16 +139,18 @@ def viz(
       aidgraph viz --focus usaid --depth 2 -o usaid.html
       aidgraph viz --projection actors --top 15 --size-by betweenness
     """
-    from graph.files import write_atomic
-    from graph.pages.network import network_page
-    from graph.store import open_store
+    import graph
 
-    page = network_page(
-        open_store(seeds, build_dir), projection=projection, focus=focus, depth=depth, top=top, size_by=size_by
+    page = graph.network_page(
+        graph.open_store(seeds, build_dir, corpus),
+        projection=projection,
+        focus=focus,
+        depth=depth,
+        top=top,
+        size_by=size_by,
     )
-    write_atomic(output, page.encode())
-    click.echo(f"Wrote {output}")
-    if open_page:
+    save(output, page.encode())
+    if open_page and str(output) != "-":
         import webbrowser
 
         webbrowser.open(output.resolve().as_uri())
@@ -167,21 +160,20 @@ def viz(
 @click.option(
     "--html",
     "html_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     default=Path("build/timeline.html"),
     show_default=True,
-    help="HTML file to write.",
+    help="HTML file to write ('-' for standard output).",
 )
 @click.option(
     "--group-by",
-    type=click.Choice(["kind", "actor"]),
+    type=click.Choice(choices.TIMELINE_GROUPINGS),
     default="kind",
     show_default=True,
     help="One row per kind of fact, or per actor.",
 )
-@seeds_option
-@build_dir_option
-def timeline(html_path: Path, group_by: str, seeds: Path, build_dir: Path) -> None:
+@graph_options
+def timeline(html_path: Path, group_by: str, seeds: Path, build_dir: Path, corpus: Path | None) -> None:
     """Put every dated fact on one interactive timeline page.
 
     Pledges, programs and policies (announced, started, ended), the periods of figures and the
@@ -192,9 +184,6 @@ def timeline(html_path: Path, group_by: str, seeds: Path, build_dir: Path) -> No
       aidgraph timeline
       aidgraph timeline --group-by actor --html build/timeline-actors.html
     """
-    from graph.files import write_atomic
-    from graph.pages.timeline import timeline_page
-    from graph.store import open_store
+    import graph
 
-    write_atomic(html_path, timeline_page(open_store(seeds, build_dir), group_by=group_by).encode())
-    click.echo(f"Wrote {html_path}")
+    save(html_path, graph.timeline_page(graph.open_store(seeds, build_dir, corpus), group_by=group_by).encode())

@@ -4,66 +4,72 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
+from graph import choices
 from graph.cli.common import (
-    build_dir_option,
     cli,
+    emit,
     endpoint_options,
+    format_option,
+    graph_options,
     key_value,
-    seeds_option,
+    limit_options,
 )
+
+
+def _named_query_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion for named queries."""
+    from graph.query.named import named_queries
+
+    return [name for name in named_queries() if name.startswith(incomplete)]
 
 
 @cli.command("query")
 @click.argument("sparql", required=False)
-@click.option("-f", "--file", "query_file", type=click.File("r", encoding="utf-8"), help="Read the query from a file.")
-@click.option("-n", "--named", help="Run a named query (see `aidgraph queries`).")
-@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A named query's parameter.")
 @click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format for SELECT and ASK (CONSTRUCT and DESCRIBE print Turtle).",
+    "-f", "--file", "query_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Read the query from a file ('-' for standard input).",
 )
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Stop the query after SECONDS.")
+@click.option("-n", "--named", shell_complete=_named_query_names, help="Run a named query (see `aidgraph queries`).")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A named query's parameter.")
+@format_option()
+@limit_options
 @click.option(
     "--allow-federation", is_flag=True, help="Permit SERVICE and FROM, which reach other graphs or the network."
 )
 @click.option(
     "--store",
     "engine",
-    type=click.Choice(["oxigraph", "memory"]),
+    type=click.Choice(choices.ENGINES),
     default="oxigraph",
     show_default=True,
     help="Embedded engine: Oxigraph, or rdflib in memory.",
 )
 @endpoint_options
-@seeds_option
-@build_dir_option
+@graph_options
 def query_command(
     sparql: str | None,
-    query_file: Any,
+    query_file: Path | None,
     named: str | None,
     params: tuple[str, ...],
     fmt: str,
-    timeout: float | None,
+    timeout: float,
+    memory_limit: int,
     allow_federation: bool,
     engine: str,
     endpoint: str | None,
     graph_iri: str | None,
     seeds: Path,
     build_dir: Path,
+    corpus: Path | None,
 ) -> None:
     """Ask the graph a SPARQL question: ad hoc, from a file, from stdin (-) or by name.
 
     The project's prefixes (ag:, aid:, src:, rdfs:, skos:, dcterms:, …) are bound for you.
     The query is read-only and offline: updates, SERVICE and FROM are refused. ASK prints
-    true or false and exits 0 or 1.
+    true or false and exits 0 or 1. CONSTRUCT and DESCRIBE print Turtle.
 
     \b
     Examples:
@@ -74,25 +80,31 @@ def query_command(
       echo 'ASK { aid:dfc a ag:Agency }' | aidgraph query -
       aidgraph query --named pledges --endpoint http://127.0.0.1:7878/query
     """
-    from graph.query.run import execute, resolve
-    from graph.store import open_engine
+    import graph
 
-    sources = [sparql is not None, query_file is not None, named is not None]
-    if sum(sources) != 1:
+    if sum([sparql is not None, query_file is not None, named is not None]) != 1:
         raise click.UsageError("give exactly one of: a query, --file FILE, --named NAME (or - for stdin)")
-    text = query_file.read() if query_file else (sys.stdin.read() if sparql == "-" else sparql)
-    values = dict(key_value(p) for p in params)
-    sparql_text, bindings = resolve(None if named else text, named=named, params=values)
-    store = open_engine(seeds, build_dir, store=engine, endpoint=endpoint, graph=graph_iri, timeout=timeout or 30.0)
-    rendered = execute(store, sparql_text, bindings, fmt, allow_federation=allow_federation, timeout=timeout)
-    sys.stdout.buffer.write(rendered.data)
-    sys.stdout.flush()
-    if rendered.boolean is False:
+    if sparql == "-":
+        query_file = Path("-")
+    text = graph.read_query(query_file) if query_file is not None else sparql
+    answerer = graph.open_engine(
+        seeds, build_dir, engine=engine, corpus_dir=corpus, endpoint=endpoint, graph=graph_iri, timeout=timeout
+    )
+    result = graph.run_query(
+        answerer,
+        text,
+        named=named,
+        params=dict(key_value(p) for p in params),
+        limits=graph.Limits(timeout, memory_limit),
+        allow_federation=allow_federation,
+    )
+    emit(graph.render(result, fmt))
+    if result.boolean is False:
         sys.exit(1)
 
 
 @cli.command("queries")
-@click.argument("name", required=False)
+@click.argument("name", required=False, shell_complete=_named_query_names)
 def queries_command(name: str | None) -> None:
     """List the named queries, or print one's SPARQL.
 

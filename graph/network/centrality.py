@@ -22,6 +22,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.choices import require
 from graph.errors import AnalysisError
 
 __all__ = ["METRICS", "Ranked", "centrality", "rank"]
@@ -66,8 +67,7 @@ def centrality(G: nx.Graph, metric: str, *, weight: bool = False) -> dict[Any, f
     >>> centrality(G, "out-strength", weight=True)
     {'a': 4.0, 'b': 0.0, 'c': 0.0}
     """
-    if metric not in METRICS:
-        raise AnalysisError(f"unknown metric {metric!r}: choose one of {', '.join(METRICS)}")
+    require(metric, METRICS, what="metric", error=AnalysisError)
     if G.number_of_nodes() == 0:
         raise AnalysisError("the projection is empty: there is nothing to rank")
     attr = "weight" if weight else None

@@ -23,13 +23,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph.choices import FLOW_KEYS, require
 from graph.errors import AnalysisError
 from graph.network.projections import top_level_pledges
 from loaders.values import plain_decimal
 
-__all__ = ["FLOW_KEYS", "FlowTotal", "flow_totals"]
-
-FLOW_KEYS = ("donor", "recipient", "program", "year")
+__all__ = ["FlowTotal", "flow_totals"]
 
 
 @dataclass(frozen=True)
@@ -44,8 +43,7 @@ class FlowTotal:
 
 def flow_totals(store: ox.Store, *, by: str = "donor") -> list[FlowTotal]:
     """Totals of top-level pledges grouped ``by`` donor, recipient, program or year, per currency."""
-    if by not in FLOW_KEYS:
-        raise AnalysisError(f"cannot total by {by!r}: choose one of {', '.join(FLOW_KEYS)}")
+    require(by, FLOW_KEYS, what="grouping", error=AnalysisError)
     totals: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [Decimal(0), 0])
     for pledge in top_level_pledges(store):
         group = totals[(_key(pledge, by), pledge["currency"])]

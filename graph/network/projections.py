@@ -45,8 +45,9 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
+from graph.choices import require
 from graph.errors import AnalysisError
-from graph.query.sparql import answer_query, python_value
+from graph.query.run import run_query
 from ontology.prefixes import AID_NS
 
 __all__ = [
@@ -82,11 +83,7 @@ _MEMBERSHIP = ["memberOf", "agencyOf", "basedIn"]
 
 def project(store: ox.Store, name: str) -> nx.Graph:
     """The projection called ``name`` (``actors``, ``funding`` or ``entities``) of the graph in ``store``."""
-    try:
-        builder = PROJECTIONS[name]
-    except KeyError:
-        raise AnalysisError(f"unknown projection {name!r}: choose one of {', '.join(PROJECTIONS)}") from None
-    return builder(store)
+    return PROJECTIONS[require(name, tuple(PROJECTIONS), what="projection", error=AnalysisError)](store)
 
 
 def actors_projection(store: ox.Store) -> nx.Graph:
@@ -100,8 +97,8 @@ def actors_projection(store: ox.Store) -> nx.Graph:
     participants: dict[str, set[str]] = defaultdict(set)
     statistics = {row["item"] for row in _rows(store, _STATISTICS_QUERY)}
     # The participation rows number several per pledge: read raw IRIs, strip the prefix here.
-    for solution in answer_query(store, _PARTICIPATION_QUERY):
-        item, actor = solution["item"].value, solution["actor"].value.removeprefix(AID_NS)
+    for item_term, actor_term in run_query(store, _PARTICIPATION_QUERY, limits=None).rows:
+        item, actor = item_term.value, actor_term.value.removeprefix(AID_NS)
         if actor in G and item not in statistics:
             participants[item].add(actor)
     for actors in participants.values():
@@ -212,29 +209,10 @@ def _fill(template: str, **values: str) -> str:
 
 
 def _rows(store: ox.Store, text: str) -> list[dict[str, Any]]:
-    """Rows of a projection query as plain values; ids and labels arrive as plain strings.
-
-    Hundreds of thousands of rows at scale: the solutions are read straight from Oxigraph.
-    """
-    answer = answer_query(store, text)
-    variables = [v.value for v in answer.variables]
-    rows = []
-    for solution in answer:
-        row = {}
-        for name in variables:
-            term = solution[name]
-            row[name] = (
-                None
-                if term is None
-                else term.value
-                if not isinstance(term, ox.Literal) or term.datatype.value == _STRING
-                else python_value(term)
-            )
-        rows.append(row)
-    return rows
+    """Rows of a projection query as plain values; ids and labels arrive as plain strings."""
+    return run_query(store, text, limits=None).records()
 
 
-_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _ID = "STRAFTER(STR({var}), STR(aid:))"
 _NODE_QUERY = f"""
 SELECT ?node ?label ?class WHERE {{

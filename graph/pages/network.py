@@ -27,8 +27,8 @@ from graph.errors import AnalysisError
 from graph.network.centrality import centrality
 from graph.network.projections import project
 from graph.pages.style import CLASS_STYLES, readable_amount
-from graph.query.sparql import python_value, run_query
-from loaders.records import ID_PATTERN
+from graph.query.run import run_query
+from loaders.values import ID_PATTERN
 from ontology.prefixes import AID_NS
 
 __all__ = ["narrow", "network_page"]
@@ -214,8 +214,7 @@ def _vis_asset(name: str) -> str:
 
 
 def _rows(store: ox.Store, text: str) -> list[dict[str, Any]]:
-    result = run_query(store, text)
-    return [{v: python_value(t) for v, t in zip(result.variables, row, strict=True)} for row in result.rows]
+    return run_query(store, text, limits=None).records()
 
 
 _SAFE_ID = re.compile(ID_PATTERN)  # joint-recipient nodes ("a + b") are not entities: no details

@@ -24,14 +24,13 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from graph.choices import TIMELINE_GROUPINGS, require
 from graph.errors import AnalysisError
 from graph.pages.plotly import figure_page, plot_text
 from graph.pages.style import CLASS_STYLES, readable_amount
-from graph.query.sparql import run_query
+from graph.query.run import run_query
 
-__all__ = ["GROUPINGS", "TimelineItem", "span", "timeline_items", "timeline_page"]
-
-GROUPINGS = ("kind", "actor")
+__all__ = ["TimelineItem", "span", "timeline_items", "timeline_page"]
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ def span(date: str) -> tuple[str, str]:
 
 def timeline_items(store: ox.Store) -> list[TimelineItem]:
     """Every dated fact of the graph, in date order."""
-    result = run_query(store, _ITEMS)
+    result = run_query(store, _ITEMS, limits=None)
     items = []
     for row in result.records():
         amount = ""
@@ -100,8 +99,7 @@ def timeline_page(store: ox.Store, *, group_by: str = "kind", title: str = "aidg
     """
     import plotly.graph_objects as go
 
-    if group_by not in GROUPINGS:
-        raise AnalysisError(f"cannot group the timeline by {group_by!r}: choose kind or actor")
+    require(group_by, TIMELINE_GROUPINGS, what="timeline grouping", error=AnalysisError)
     items = timeline_items(store)
     if not items:
         raise AnalysisError("nothing to draw: no dated facts in the graph")

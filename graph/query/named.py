@@ -25,7 +25,6 @@ graph.errors.QueryError: unknown named query 'totals-by-doner' (did you mean 'to
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -33,13 +32,15 @@ from importlib import resources
 from typing import Any
 
 from graph.errors import QueryError
-from ontology.prefixes import AID_NS, SRC_NS, XSD_NS
+from loaders.text import did_you_mean
+from loaders.values import ID_PATTERN
+from ontology.prefixes import AID_NS, SRC_NS, XSD_NS, compact
 
 __all__ = ["NamedQuery", "Parameter", "bind_parameters", "get_named", "named_queries", "parse_named_query"]
 
 _PARAM = re.compile(r"^(?P<name>\w+) \((?P<type>id|source|text|date)(?P<required>, required)?\): (?P<help>.+)$")
-_ID = re.compile(r"^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$")
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_ID = re.compile(ID_PATTERN)
+_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,7 @@ def get_named(name: str) -> NamedQuery:
     queries = named_queries()
     if name in queries:
         return queries[name]
-    close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
-    hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+    hint = did_you_mean(name, queries, n=3, cutoff=0.5)
     raise QueryError(f"unknown named query {name!r}{hint}; `aidgraph queries` lists them")
 
 
@@ -130,14 +130,24 @@ def bind_parameters(query: NamedQuery, values: dict[str, str]) -> dict[str, Any]
                 )
             continue
         if param.type in ("id", "source"):
-            if not _ID.match(value):
+            namespace = AID_NS if param.type == "id" else SRC_NS
+            local = _local_name(value, namespace)
+            if not _ID.fullmatch(local):
                 raise QueryError(f"parameter {param.name}: {value!r} is not an id")
-            bindings[param.name] = ox.NamedNode((AID_NS if param.type == "id" else SRC_NS) + value)
+            bindings[param.name] = ox.NamedNode(namespace + local)
         elif param.type == "date":
-            if not _DATE.match(value):
+            if not _DATE.fullmatch(value):
                 raise QueryError(f"parameter {param.name}: {value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
             datatype = {4: "gYear", 7: "gYearMonth", 10: "date"}[len(value)]
             bindings[param.name] = ox.Literal(value, datatype=ox.NamedNode(XSD_NS + datatype))
         else:
             bindings[param.name] = ox.Literal(value)
     return bindings
+
+
+def _local_name(value: str, namespace: str) -> str:
+    """An id as the user may write it: ``dfc``, ``aid:dfc`` or the full IRI."""
+    for prefix in (namespace, compact(namespace + "x")[:-1]):
+        if value.startswith(prefix):
+            return value[len(prefix) :]
+    return value

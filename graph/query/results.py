@@ -1,75 +1,199 @@
-"""Render query answers: an aligned table for people, W3C formats for programs, Turtle for graphs.
+"""Answers and how they are shown: one result type, one renderer for every command.
 
-CSV, TSV and JSON are the W3C SPARQL 1.1 result formats, written by Oxigraph itself; the table
-is for reading in a terminal (numbers right-aligned with thousands separators, long cells cut).
+:class:`QueryResult` holds a whole answer — rows of RDF terms for SELECT, a truth value for ASK,
+triples for CONSTRUCT and DESCRIBE — whichever engine gave it. Tables that are not SPARQL answers
+(rankings, money totals) become a :class:`QueryResult` too (:meth:`QueryResult.from_records`), so
+that every command prints through :func:`render`: an aligned table for people, and the W3C SPARQL
+1.1 result formats (CSV, TSV, JSON, written by Oxigraph) or Turtle for programs.
 
 Examples
 --------
->>> print(format_table(["name", "amount"], [["DFC", "1,000,000,000"], ["Mexico", "30,000,000,000"]], {1}))
+>>> result = QueryResult.from_records(["name", "amount"], [("DFC", 1_000_000_000), ("Mexico", 30_000_000_000)])
+>>> print(render(result, "table").decode(), end="")
 name   |         amount
 -------+---------------
 DFC    |  1,000,000,000
 Mexico | 30,000,000,000
 (2 rows)
+>>> print(render(result, "csv").decode(), end="")
+name,amount
+DFC,1000000000
+Mexico,30000000000
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pyoxigraph as ox
 
-from graph.query.sparql import term_text
-from ontology.prefixes import PREFIXES, XSD_NS
+from graph.choices import RESULT_FORMATS, require
+from graph.errors import QueryError
+from ontology.prefixes import PREFIXES, XSD_NS, compact
 
-__all__ = ["RESULT_FORMATS", "Rendered", "format_table", "render"]
+__all__ = ["MAX_CELL", "QueryResult", "python_value", "render", "term_text"]
 
-RESULT_FORMATS = ("table", "csv", "tsv", "json")
+MAX_CELL = 80
+"""The widest cell of a table; longer text is cut with an ellipsis (CSV and JSON keep it whole)."""
+
 _W3C = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV, "json": ox.QueryResultsFormat.JSON}
 _NUMERIC = {XSD_NS + t for t in ("decimal", "integer", "double", "float", "long", "int")}
-MAX_CELL = 80
+_BOOLEAN = XSD_NS + "boolean"
 
 
-@dataclass(frozen=True)
-class Rendered:
-    """A rendered answer and, for ASK, its truth value (which sets the exit code)."""
+@dataclass
+class QueryResult:
+    """The whole answer to a query: rows for SELECT, a boolean for ASK, triples for CONSTRUCT/DESCRIBE."""
 
-    data: bytes
+    form: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
     boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+
+    @classmethod
+    def from_answer(cls, answer: Any, form: str) -> QueryResult:
+        """Collect an Oxigraph answer (solutions, boolean, or triples), booleans in canonical form."""
+        if isinstance(answer, ox.QueryBoolean):
+            return cls(form, boolean=bool(answer))
+        if isinstance(answer, ox.QuerySolutions):
+            variables = [v.value for v in answer.variables]
+            rows = [[_canonical(solution[v]) for v in variables] for solution in answer]
+            return cls(form, variables, rows)
+        return cls(form, triples=list(answer))
+
+    @classmethod
+    def from_records(cls, variables: Sequence[str], records: Iterable[Sequence[Any]]) -> QueryResult:
+        """A table of Python values (str, int, Decimal, float, bool, None) as a SELECT answer."""
+        return cls("SELECT", list(variables), [[_term(value) for value in record] for record in records])
+
+    def records(self) -> list[dict[str, Any]]:
+        """SELECT rows as dicts of plain Python values (see :func:`python_value`)."""
+        return [{v: python_value(t) for v, t in zip(self.variables, row, strict=True)} for row in self.rows]
+
+    def frame(self) -> Any:
+        """SELECT rows as a pandas DataFrame (install the ``notebook`` extra for pandas)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise QueryError("a DataFrame needs pandas: pip install 'aidgraph[notebook]'") from None
+        return pd.DataFrame(self.records(), columns=self.variables)
 
 
-def render(answer: Any, fmt: str = "table") -> Rendered:
-    """Render an Oxigraph answer (solutions, boolean or triples) in ``fmt``."""
-    if isinstance(answer, ox.QueryBoolean):
-        value = bool(answer)
-        data = answer.serialize(format=ox.QueryResultsFormat.JSON) if fmt == "json" else str(value).lower().encode()
-        return Rendered(data.rstrip(b"\n") + b"\n", value)
-    if isinstance(answer, ox.QuerySolutions):
-        if fmt in _W3C:
-            data = answer.serialize(format=_W3C[fmt])
-            return Rendered(data if data.endswith(b"\n") else data + b"\n")
-        variables = [v.value for v in answer.variables]
-        rows = [[solution[v] for v in variables] for solution in answer]
-        numeric = {i for i in range(len(variables)) if rows and all(_is_number(r[i]) for r in rows if r[i] is not None)}
-        cells = [[_cell(term, i in numeric) for i, term in enumerate(row)] for row in rows]
-        return Rendered((format_table(variables, cells, numeric) + "\n").encode())
-    return Rendered(ox.serialize(answer, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b"")
+def render(result: QueryResult, fmt: str = "table") -> bytes:
+    """``result`` as bytes in ``fmt``: table, csv, tsv or json; graphs are always Turtle.
+
+    ASK answers print ``true`` or ``false`` (or the W3C JSON boolean document).
+    """
+    require(fmt, RESULT_FORMATS, what="result format", error=QueryError)
+    if result.boolean is not None:
+        if fmt == "json":
+            return (json.dumps({"head": {}, "boolean": result.boolean}) + "\n").encode()
+        return b"true\n" if result.boolean else b"false\n"
+    if result.form in ("CONSTRUCT", "DESCRIBE"):
+        return ox.serialize(result.triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+    if fmt == "table":
+        return (_table(result) + "\n").encode()
+    solutions = ox.parse_query_results(_w3c_json(result), format=ox.QueryResultsFormat.JSON)
+    data = solutions.serialize(format=_W3C[fmt])
+    return data if data.endswith(b"\n") else data + b"\n"
 
 
-def format_table(header: list[str], rows: list[list[str]], right: set[int] | None = None) -> str:
-    """An aligned text table with a header rule and a row count; columns in ``right`` align right."""
-    right = right or set()
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
+def term_text(term: Any) -> str:
+    """A term as an analyst reads it: prefixed names for IRIs, the lexical form of literals."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return compact(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(term.value)
 
-    def line(cells: list[str]) -> str:
-        padded = (c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+
+def python_value(term: Any) -> Any:
+    """A term as a Python value: Decimal, int, float, bool or str (IRIs as prefixed names).
+
+    Examples
+    --------
+    >>> python_value(ox.Literal("5800000000", datatype=ox.NamedNode(XSD_NS + "decimal")))
+    Decimal('5800000000')
+    >>> python_value(ox.NamedNode("https://w3id.org/aidgraph/id/dfc"))
+    'aid:dfc'
+    """
+    if not isinstance(term, ox.Literal):
+        return term_text(term) if term is not None else None
+    datatype = term.datatype.value
+    if datatype == XSD_NS + "decimal":
+        return Decimal(term.value)
+    if datatype in (XSD_NS + "integer", XSD_NS + "long", XSD_NS + "int"):
+        return int(term.value)
+    if datatype in (XSD_NS + "double", XSD_NS + "float"):
+        return float(term.value)
+    if datatype == _BOOLEAN:
+        return term.value in ("true", "1")
+    return term.value
+
+
+def _canonical(term: Any) -> Any:
+    """Booleans as ``true``/``false`` whatever the engine wrote (some servers write ``1``/``0``)."""
+    if isinstance(term, ox.Literal) and term.datatype.value == _BOOLEAN and term.value in ("1", "0"):
+        return ox.Literal(term.value == "1")
+    return term
+
+
+def _term(value: Any) -> Any:
+    if value is None or isinstance(value, ox.NamedNode | ox.Literal | ox.BlankNode):
+        return value
+    if isinstance(value, bool | int | float):
+        return ox.Literal(value)
+    if isinstance(value, Decimal):
+        return ox.Literal(f"{value:f}", datatype=ox.NamedNode(XSD_NS + "decimal"))
+    return ox.Literal(str(value))
+
+
+def _w3c_json(result: QueryResult) -> bytes:
+    """The W3C JSON results document of a SELECT answer (read back by Oxigraph for every format)."""
+
+    def binding(term: Any) -> dict[str, str]:
+        if isinstance(term, ox.NamedNode):
+            return {"type": "uri", "value": term.value}
+        if isinstance(term, ox.BlankNode):
+            return {"type": "bnode", "value": term.value}
+        entry = {"type": "literal", "value": term.value}
+        if term.language:
+            entry["xml:lang"] = term.language
+        elif term.datatype.value != XSD_NS + "string":
+            entry["datatype"] = term.datatype.value
+        return entry
+
+    bindings = [
+        {v: binding(t) for v, t in zip(result.variables, row, strict=True) if t is not None} for row in result.rows
+    ]
+    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}).encode()
+
+
+def _table(result: QueryResult) -> str:
+    """An aligned text table with a header rule and a row count; numbers align right."""
+    numeric = {
+        i
+        for i in range(len(result.variables))
+        if result.rows and all(_is_number(r[i]) for r in result.rows if r[i] is not None)
+    }
+    cells = [[_cell(term, i in numeric) for i, term in enumerate(row)] for row in result.rows]
+    header = result.variables
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(header)]
+
+    def line(values: list[str]) -> str:
+        padded = (v.rjust(w) if i in numeric else v.ljust(w) for i, (v, w) in enumerate(zip(values, widths, strict=True)))
         return " | ".join(padded).rstrip()
 
     rule = "-+-".join("-" * w for w in widths)
-    count = f"({len(rows)} row{'s' * (len(rows) != 1)})"
-    return "\n".join([line(header), rule, *(line(r) for r in rows), count])
+    count = f"({len(cells)} row{'s' * (len(cells) != 1)})"
+    return "\n".join([line(header), rule, *(line(r) for r in cells), count])
 
 
 def _is_number(term: Any) -> bool:
@@ -77,12 +201,16 @@ def _is_number(term: Any) -> bool:
 
 
 def _cell(term: Any, numeric: bool) -> str:
+    """One table cell: numbers with thousands separators, text on one line and cut at MAX_CELL."""
+    from loaders.text import shorten
+
     text = term_text(term)
     if numeric and text:
         try:
             number = Decimal(text)
         except InvalidOperation:
             return text
+        if term.datatype.value in (XSD_NS + "double", XSD_NS + "float"):
+            return f"{number:,.4f}" if abs(number) < 1000 else f"{number:,.0f}"
         return f"{number:,f}".rstrip("0").rstrip(".") if "." in text else f"{number:,}"
-    text = " ".join(text.split())
-    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+    return shorten(" ".join(text.split()), MAX_CELL)

@@ -1,123 +1,220 @@
-"""Ask the graph: one entry point for ad-hoc and named queries, from the CLI or from Python.
+"""The one way a query runs: text or a named query, parameters, an engine and limits → a QueryResult.
+
+:func:`run_query` is called by ``aidgraph query``, by the Python API and by every part of the
+library that asks the graph something. It checks the query (:mod:`graph.query.sparql`), binds the
+parameters as RDF terms, and runs it within :class:`Limits`: an embedded engine cannot be
+interrupted from Python while it evaluates, so a query with limits runs in a child process that
+is killed when its time runs out and whose address space is capped, so a runaway query (a cross
+product, say) ends with one clear message instead of a hung terminal or an exhausted machine. A
+remote server needs no such process: its requests carry their own deadline.
 
 Examples
 --------
->>> rows = query_rows(named="totals-by-donor")
->>> [(r["donorName"], r["total"]) for r in rows]
-[('Mexico', Decimal('30000000000')), ('United States', Decimal('8550000000')), ('U.S. International Development Finance Corporation', Decimal('5000000000'))]
+>>> from pathlib import Path
+>>> from graph.query.engines import open_engine
+>>> engine = open_engine(Path("seeds"), Path("no-such-build"))
+>>> run_query(engine, "ASK { aid:dfc a ag:Agency }").boolean
+True
+>>> rows = run_query(engine, named="pledges", params={"donor": "mx"}).records()
+>>> [(r["donor"], r["amount"]) for r in rows]
+[('aid:mx', Decimal('30000000000'))]
 """
 
 from __future__ import annotations
 
+import math
 import multiprocessing
+import os
+import signal
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
+from graph.choices import QUERY_MEGABYTES, QUERY_SECONDS
 from graph.errors import AidgraphError, QueryError
-from graph.query.named import bind_parameters, get_named
-from graph.query.results import Rendered, render
-from graph.query.sparql import QueryResult, answer_query, run_query
-from graph.store import open_engine
+from graph.query.engines import Engine, as_engine
+from graph.query.named import NamedQuery, bind_parameters, get_named
+from graph.query.results import QueryResult
+from graph.query.sparql import MAX_QUERY_CHARS, check_query
+from loaders.reading import read_text
+from loaders.text import did_you_mean
+from ontology.prefixes import PREFIXES
 
-__all__ = ["execute", "query", "query_frame", "query_rows", "resolve"]
-
-
-def resolve(
-    text: str | None = None, *, named: str | None = None, params: Mapping[str, str] | None = None
-) -> tuple[str, dict[str, Any]]:
-    """The SPARQL text and bound parameters for an ad-hoc query or a named one."""
-    if (text is None) == (named is None):
-        raise QueryError("give either a query text or a named query")
-    if named is not None:
-        definition = get_named(named)
-        return definition.text, bind_parameters(definition, dict(params or {}))
-    if params:
-        raise QueryError("--param applies to named queries only; write values into an ad-hoc query")
-    assert text is not None
-    return text, {}
+__all__ = ["DEFAULT_LIMITS", "Limits", "read_query", "run_query"]
 
 
-def query(
+@dataclass(frozen=True)
+class Limits:
+    """How long a query may run and how much memory it may take (None: no limit)."""
+
+    seconds: float | None = QUERY_SECONDS
+    megabytes: int | None = QUERY_MEGABYTES
+
+    def __post_init__(self) -> None:
+        if self.seconds is not None and not (math.isfinite(self.seconds) and 0 < self.seconds <= 86_400):
+            raise QueryError(f"a time limit must be more than 0 and at most 86400 seconds, not {self.seconds!r}")
+        if self.megabytes is not None and not 64 <= self.megabytes <= 1_048_576:
+            raise QueryError(f"a memory limit must be between 64 and 1048576 MB, not {self.megabytes!r}")
+
+
+DEFAULT_LIMITS = Limits()
+"""60 seconds and 4096 MB: generous for every named query at 100k pledges, fatal to runaways."""
+
+
+def run_query(
+    engine: Engine | ox.Store,
     text: str | None = None,
     *,
     named: str | None = None,
     params: Mapping[str, str] | None = None,
-    seeds: Path = Path("seeds"),
-    build_dir: Path = Path("build"),
-    store: str = "oxigraph",
-    endpoint: str | None = None,
-    graph: str | None = None,
+    limits: Limits | None = DEFAULT_LIMITS,
     allow_federation: bool = False,
 ) -> QueryResult:
-    """Run a query on the graph of ``seeds`` (or on ``endpoint``) and return the whole answer.
+    """Run SPARQL ``text``, or the query ``named``, on ``engine`` and return the whole answer.
 
-    ``store="memory"`` answers with rdflib's engine; ``endpoint`` sends the query to a SPARQL 1.1
-    server, reading the named ``graph`` as default graph when given (see ``aidgraph push``).
+    Parameters
+    ----------
+    engine
+        What answers (see :func:`graph.query.engines.open_engine`); an Oxigraph store will do.
+    text, named
+        The query: SPARQL text, or the name of a query of the library (``aidgraph queries``).
+    params
+        Values of a named query's parameters, as the user writes them (``{"donor": "dfc"}``).
+    limits
+        Time and memory for an embedded engine; None runs the query in this process, unbounded.
+    allow_federation
+        Permit ``SERVICE`` and ``FROM``, which reach other graphs or the network.
+
+    Raises
+    ------
+    QueryError
+        For a refused or malformed query, a bad parameter, or a query over its limits.
     """
-    sparql, bindings = resolve(text, named=named, params=params)
-    engine = open_engine(seeds, build_dir, store=store, endpoint=endpoint, graph=graph)
-    return run_query(engine, sparql, bindings=bindings, allow_federation=allow_federation)
+    if (text is None) == (named is None):
+        raise QueryError("give either a query text or a named query")
+    engine = as_engine(engine)
+    if named is not None:
+        definition = get_named(named)
+        text, bindings = definition.text, bind_parameters(definition, dict(params or {}))
+        _require_known(engine, definition, bindings)
+    elif params:
+        raise QueryError("--param applies to named queries only; write values into an ad-hoc query")
+    else:
+        bindings = {}
+    assert text is not None
+    safe = check_query(text, allow_federation=allow_federation)
+    substitutions = {ox.Variable(name): term for name, term in bindings.items()}
+    if limits is None or getattr(engine, "times_out_itself", False):
+        answer = engine.query(safe.text, prefixes=PREFIXES, substitutions=substitutions)
+        return QueryResult.from_answer(answer, safe.form)
+    return _run_limited(engine, safe.text, safe.form, substitutions, limits)
 
 
-def query_rows(text: str | None = None, **options: Any) -> list[dict[str, Any]]:
-    """SELECT results as a list of dicts of Python values (Decimal, int, bool, str)."""
-    return query(text, **options).records()
+def read_query(path: Path) -> str:
+    """The text of a query file (``-`` for standard input), read within the query size limit."""
+    return read_text(path, limit=MAX_QUERY_CHARS, what="query")
 
 
-def query_frame(text: str | None = None, **options: Any) -> Any:
-    """SELECT results as a pandas DataFrame (install the ``notebook`` extra for pandas)."""
-    try:
-        import pandas as pd
-    except ImportError:
-        raise QueryError("query_frame needs pandas: pip install 'aidgraph[notebook]'") from None
-    result = query(text, **options)
-    return pd.DataFrame(result.records(), columns=result.variables)
+def _require_known(engine: Engine, definition: NamedQuery, bindings: Mapping[str, Any]) -> None:
+    """An id that names nothing in the graph is an error, with the closest ids, not an empty answer."""
+    for param in definition.parameters:
+        term = bindings.get(param.name)
+        if param.type not in ("id", "source") or term is None:
+            continue
+        if engine.query(f"ASK {{ {term} ?p ?o }}"):
+            continue
+        namespace = term.value[: -len(term.value.rsplit("/", 1)[-1])]
+        known = engine.query(f"SELECT DISTINCT ?s WHERE {{ ?s a ?type FILTER(STRSTARTS(STR(?s), {_quoted(namespace)})) }}")
+        names = [solution["s"].value.removeprefix(namespace) for solution in known]
+        local = term.value.removeprefix(namespace)
+        raise QueryError(f"parameter {param.name}: nothing in the graph has the id {local!r}{did_you_mean(local, names)}")
 
 
-def execute(
-    store: ox.Store,
-    text: str,
-    bindings: Mapping[str, Any],
-    fmt: str,
-    *,
-    allow_federation: bool = False,
-    timeout: float | None = None,
-) -> Rendered:
-    """Run and render a query; with ``timeout``, in a child process that is killed when time runs out.
+def _quoted(text: str) -> str:
+    return str(ox.Literal(text))
 
-    Oxigraph cannot be interrupted from Python while it evaluates, so a runaway query (a cross
-    product, say) is stopped by ending the process that runs it. A remote endpoint needs no such
-    process: its HTTP requests carry the timeout themselves.
-    """
-    if timeout is None or getattr(store, "times_out_itself", False):
-        return render(answer_query(store, text, bindings=bindings, allow_federation=allow_federation), fmt)
+
+def _run_limited(
+    engine: Engine, text: str, form: str, substitutions: dict[ox.Variable, Any], limits: Limits
+) -> QueryResult:
+    """Answer in a forked child within ``limits``; the answer comes back in a W3C format."""
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(
-        target=_work, args=(sender, store, text, dict(bindings), fmt, allow_federation), daemon=True
-    )
+    worker = context.Process(target=_work, args=(sender, engine, text, substitutions, limits), daemon=True)
     worker.start()
     sender.close()
     try:
-        if not receiver.poll(timeout):
-            raise QueryError(f"query stopped after {timeout:g} s (--timeout); narrow it or raise the limit")
+        if not receiver.poll(limits.seconds):
+            raise QueryError(
+                f"query stopped after {limits.seconds:g} s (--timeout); narrow it or raise the limit"
+            )
         outcome, payload = receiver.recv()
     except EOFError:
-        raise QueryError("the query process ended without an answer") from None
+        worker.join()
+        raise QueryError(_death_message(worker.exitcode, limits)) from None
     finally:
         worker.kill()
         worker.join()
         receiver.close()
     if outcome == "error":
         raise QueryError(payload)
-    return payload
+    if outcome == "graph":
+        return QueryResult.from_answer(ox.parse(payload, format=ox.RdfFormat.N_TRIPLES), form)
+    return QueryResult.from_answer(ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON), form)
 
 
-def _work(sender: Any, store: ox.Store, text: str, bindings: dict[str, Any], fmt: str, allow: bool) -> None:
+def _work(sender: Any, engine: Engine, text: str, substitutions: dict[ox.Variable, Any], limits: Limits) -> None:
+    """The child: die with the parent, cap memory, answer, send the answer serialized.
+
+    Its standard error goes nowhere: an engine that runs out of memory aborts with a message of
+    its own, and the parent reports it in one line.
+    """
+    _die_with_parent()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    if limits.megabytes is not None:
+        _cap_memory(limits.megabytes)
     try:
-        sender.send(("ok", render(answer_query(store, text, bindings=bindings, allow_federation=allow), fmt)))
+        answer = engine.query(text, prefixes=PREFIXES, substitutions=substitutions)
+        if isinstance(answer, ox.QuerySolutions | ox.QueryBoolean):
+            sender.send(("results", answer.serialize(format=ox.QueryResultsFormat.JSON)))
+        else:
+            sender.send(("graph", ox.serialize(answer, format=ox.RdfFormat.N_TRIPLES) or b""))
     except AidgraphError as err:
         sender.send(("error", str(err)))
+    except MemoryError:
+        sender.send(("error", f"the query needed more than {limits.megabytes} MB (--memory-limit); narrow it"))
+
+
+def _death_message(exitcode: int | None, limits: Limits) -> str:
+    if exitcode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL) and limits.megabytes is not None:
+        return f"the query needed more than {limits.megabytes} MB (--memory-limit) and was stopped; narrow it"
+    return f"the query process ended without an answer (exit code {exitcode})"
+
+
+def _cap_memory(megabytes: int) -> None:
+    """Limit this process's address space to what it maps now plus ``megabytes``."""
+    import resource
+
+    with open("/proc/self/statm", encoding="ascii") as stream:
+        mapped = int(stream.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    limit = mapped + megabytes * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this child when its parent dies, so no query outlives its command."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
