@@ -74,3 +74,19 @@ def test_shapes_parse_and_target_ontology_classes(ontology: Graph) -> None:
     targets = set(shapes.objects(None, sh_target))
     assert AG.Pledge in targets and AG.Evidence in targets
     assert all((t, RDF.type, OWL.Class) in ontology for t in targets)
+
+
+def test_every_ag_term_in_queries_and_code_exists_in_the_ontology() -> None:
+    """A misspelt ``ag:`` term in a named query or a SPARQL string would silently match nothing."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    declared = set(AG.__annotations__)
+    used: dict[str, set[str]] = {}
+    for path in [*root.glob("graph/**/*.rq"), *root.glob("graph/**/*.py"), *root.glob("loaders/**/*.py")]:
+        for term in re.findall(r"\bag:([A-Za-z_]\w*)", path.read_text(encoding="utf-8")):
+            used.setdefault(term, set()).add(path.relative_to(root).as_posix())
+    assert len(used) > 20  # the scan reads the queries
+    unknown = {term: sorted(files) for term, files in used.items() if term not in declared}
+    assert unknown == {}

@@ -127,10 +127,10 @@ def inline_bindings(text: str, bindings: Mapping[str, Any] | None) -> str:
     Examples
     --------
     >>> import pyoxigraph as ox
-    >>> print(inline_bindings("SELECT ?x WHERE { ?x ag:p ?y }", {"y": ox.Literal("5 > 4")}))
-    SELECT ?x WHERE { VALUES ?y { "5 > 4" } ?x ag:p ?y }
-    >>> print(inline_bindings("CONSTRUCT { ?x ag:p ?y } WHERE { ?x ag:q ?y }", {"y": ox.Literal("a")}))
-    CONSTRUCT { ?x ag:p ?y } WHERE { VALUES ?y { "a" } ?x ag:q ?y }
+    >>> print(inline_bindings("SELECT ?x WHERE { ?x ag:unit ?y }", {"y": ox.Literal("5 > 4")}))
+    SELECT ?x WHERE { VALUES ?y { "5 > 4" } ?x ag:unit ?y }
+    >>> print(inline_bindings("CONSTRUCT { ?x ag:unit ?y } WHERE { ?x ag:measure ?y }", {"y": ox.Literal("a")}))
+    CONSTRUCT { ?x ag:unit ?y } WHERE { VALUES ?y { "a" } ?x ag:measure ?y }
     """
     if not bindings:
         return text
