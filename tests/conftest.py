@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,17 @@ def seed_store(tmp_path_factory: pytest.TempPathFactory):
     from graph.store import open_store
 
     return open_store(SEEDS, tmp_path_factory.mktemp("no-build"), corpus_path())
+
+
+@contextmanager
+def raises_exactly(error: type[BaseException], message: str) -> Iterator[None]:
+    """Like ``pytest.raises``, but the whole message must be ``message``, word for word."""
+    with pytest.raises(error) as raised:
+        yield
+    assert str(raised.value) == message
+
+
+@pytest.fixture(autouse=True)
+def _independent_of_the_working_directory(request: pytest.FixtureRequest, tmp_path_factory, monkeypatch) -> None:
+    """Tests run in an empty scratch directory, so none depends on where pytest was started."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,6 +23,8 @@ from loaders import FactError, load_facts
 from loaders.rdf import facts_to_graph
 from ontology.prefixes import AG_NS, AID_NS
 from tests.conftest import MINIMAL_FACTS, MINIMAL_SOURCES
+
+pytestmark = pytest.mark.slow
 
 TEXT = st.text(
     alphabet=st.one_of(

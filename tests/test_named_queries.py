@@ -9,6 +9,7 @@ import pytest
 from graph.errors import QueryError
 from graph.query.named import named_queries, parse_named_query
 from graph.query.run import run_query
+from tests.conftest import raises_exactly
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,7 @@ def test_the_library_has_at_least_fifteen_documented_queries() -> None:
 
 
 def test_error_header_without_title() -> None:
-    with pytest.raises(QueryError, match="needs '# title:' and '# description:'"):
+    with raises_exactly(QueryError, "named query 'x' needs '# title:' and '# description:' header lines"):
         parse_named_query("x", "SELECT * WHERE {}")
 
 

@@ -19,13 +19,15 @@ from graph.query.engines import RdflibEngine, open_engine
 from graph.query.results import render
 from graph.query.run import Limits, run_query
 from graph.query.sparql import MAX_NESTING, check_query, inline_bindings, query_form
+from tests.conftest import corpus_path, raises_exactly
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = str(ROOT / "seeds")
 
 
 def run(*args: str, input: str | None = None):
-    return CliRunner().invoke(cli, ["query", "--seeds", SEEDS, "--build-dir", "/nonexistent-build", *args], input=input)
+    where = ["--seeds", SEEDS, "--build-dir", "/nonexistent-build", "--corpus", str(corpus_path())]
+    return CliRunner().invoke(cli, ["query", *where, *args], input=input)
 
 
 def test_adhoc_select_with_project_prefixes_prints_a_table() -> None:
@@ -129,6 +131,7 @@ def test_error_unsafe_queries_are_refused(text: str, message: str) -> None:
     result = run(text)
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {message}")
+    assert len(result.stderr.splitlines()) == 1
 
 
 def test_keywords_inside_strings_and_comments_are_not_refused() -> None:
@@ -209,9 +212,9 @@ def test_python_api_returns_rows_of_python_values() -> None:
 
 
 def test_error_api_needs_one_query(seed_store) -> None:
-    with pytest.raises(QueryError, match="either a query text or a named query"):
+    with raises_exactly(QueryError, "give either a query text or a named query"):
         run_query(seed_store)
-    with pytest.raises(QueryError, match="--param applies to named queries only"):
+    with raises_exactly(QueryError, "--param applies to named queries only; write values into an ad-hoc query"):
         run_query(seed_store, "ASK {}", params={"a": "b"})
 
 
@@ -276,7 +279,7 @@ def test_error_every_forbidden_keyword_in_every_spelling_on_every_engine(keyword
 
 
 def test_error_an_escape_that_spells_an_escape_is_refused() -> None:
-    with pytest.raises(QueryError, match="an escape that spells another escape is refused"):
+    with raises_exactly(QueryError, "an escape that spells another escape is refused: write the character itself"):
         check_query("SELECT * WHERE { \\u005Cu0053ERVICE <http://x/> { } }")
 
 

@@ -22,6 +22,8 @@ import pytest
 
 from tests.conftest import ROOT, corpus_path
 
+pytestmark = pytest.mark.slow
+
 SERVERS = ("aidgraph serve", "oxigraph serve")
 
 

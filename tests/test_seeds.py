@@ -12,8 +12,8 @@ from rdflib import Graph
 
 from loaders.check import check_all
 from ontology import PREFIXES
+from tests.conftest import SEEDS
 
-ROOT_SEEDS = "seeds"
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 
@@ -46,7 +46,7 @@ def pledge(graph: Graph, pledge_id: str) -> dict:
 
 
 def test_seeds_pass_every_check_with_the_corpus(corpus_dir) -> None:
-    report = check_all(__import__("pathlib").Path(ROOT_SEEDS), corpus_dir)
+    report = check_all(SEEDS, corpus_dir)
     assert [str(p) for p in report.problems] == []
     assert report.corpus_checked and report.quotes > 100
 

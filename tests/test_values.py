@@ -13,6 +13,7 @@ from loaders.values import (
     date_precision,
     parse_amount,
 )
+from tests.conftest import raises_exactly
 
 
 @pytest.mark.parametrize(
@@ -35,7 +36,8 @@ def test_amounts_are_normalized_to_exact_decimals(text: str, expected: str) -> N
 
 @pytest.mark.parametrize("text", ["-5", "NaN", "inf", "five", "1e400", "1,50", "5.8 zillion", "", "$"])
 def test_error_bad_amounts(text: str) -> None:
-    with pytest.raises(ValueError, match="not an amount"):
+    hint = "write digits with an optional scale, e.g. 5800000000, '5.8 billion' or '$750 million'"
+    with raises_exactly(ValueError, f"{text!r} is not an amount: {hint}"):
         parse_amount(text)
 
 
