@@ -13,6 +13,7 @@ from rdflib import Graph
 
 from graph.cli import cli
 from ontology import AG, entity_iri
+from tests.conftest import corpus_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -129,3 +130,56 @@ def test_python_dash_m_graph(write_seeds, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "1 not part of another" in result.stdout
+
+
+def test_no_arguments_prints_the_overview_and_exits_0() -> None:
+    result = subprocess.run([sys.executable, "-m", "graph"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert result.stdout.startswith("Usage: ")
+    assert "Commands:" in result.stdout and "query" in result.stdout
+
+
+def test_error_outside_a_project_folder_says_what_it_looked_for(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["query", "--named", "pledges"], env={"AIDGRAPH_SEEDS": ""})
+    assert (result.exit_code, result.stderr.strip()) == (
+        1,
+        (
+            "Error: no facts here: seeds is not a directory; run aidgraph in the project folder, "
+            "or point it at the facts with --seeds DIR or AIDGRAPH_SEEDS"
+        ),
+    )
+
+
+def test_a_non_ascii_parameter_under_the_c_locale_is_one_line() -> None:
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "AIDGRAPH_SEEDS": str(ROOT / "seeds"),
+           "AIDGRAPH_CORPUS": str(corpus_path())}
+    result = subprocess.run(
+        [sys.executable, "-m", "graph", "query", "--named", "involvement", "--param", "entity=dfcé"],
+        capture_output=True, check=False, env=env,
+    )
+    assert result.returncode == 1
+    assert result.stderr.decode("utf-8", "replace").strip() in (
+        "Error: parameter entity: 'dfcé' is not an id",
+        "Error: parameter entity: 'dfc\\xe9' is not an id",  # how Python writes é to an ASCII terminal
+    )
+
+
+def test_error_a_failing_service_under_allow_federation_is_one_line() -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    text = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    where = ["--seeds", str(ROOT / "seeds"), "--corpus", str(corpus_path())]
+    result = CliRunner().invoke(cli, ["query", *where, "--allow-federation", text])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: query failed: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_shell_completion_offers_named_queries() -> None:
+    env = {**os.environ, "_AIDGRAPH_COMPLETE": "bash_complete", "COMP_WORDS": "aidgraph query --named tot", "COMP_CWORD": "3"}
+    result = subprocess.run([sys.executable, "-m", "graph"], capture_output=True, text=True, check=False, env=env)
+    offered = [line.split(",", 1)[1] for line in result.stdout.splitlines() if "," in line]
+    assert offered == ["totals-by-donor", "totals-by-program", "totals-by-recipient"]

@@ -33,6 +33,7 @@ __all__ = [
     "progress_bar",
     "save",
     "seeds_option",
+    "silence_stdout",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -216,10 +217,10 @@ def emit(data: bytes) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         sys.exit(1)
     except OSError as err:
-        _silence_stdout()
+        silence_stdout()
         raise AidgraphError(f"cannot write to standard output: {err.strerror or err}") from None
 
 
@@ -245,8 +246,8 @@ def progress_bar(label: str, quiet: bool) -> Iterator[Callable[[int, int], None]
 
 
 def key_value(text: str) -> tuple[str, str]:
-    """``KEY=VALUE`` of a ``--param``."""
-    key, sep, value = text.partition("=")
+    """``KEY=VALUE`` of a ``--param``; bytes the locale could not decode are read as UTF-8."""
+    key, sep, value = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace").partition("=")
     if not sep or not key:
         raise click.BadParameter(f"{text!r} is not KEY=VALUE", param_hint="--param")
     return key, value
@@ -269,7 +270,7 @@ def _default_corpus() -> Path | None:
     return beside if beside.is_dir() else None
 
 
-def _silence_stdout() -> None:
+def silence_stdout() -> None:
     """Point standard output at /dev/null so the interpreter's last flush cannot fail again."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())

@@ -26,7 +26,8 @@ import math
 import multiprocessing
 import os
 import signal
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,8 +109,8 @@ def run_query(
     safe = check_query(text, allow_federation=allow_federation)
     substitutions = {ox.Variable(name): term for name, term in bindings.items()}
     if limits is None or getattr(engine, "times_out_itself", False):
-        answer = engine.query(safe.text, prefixes=PREFIXES, substitutions=substitutions)
-        return QueryResult.from_answer(answer, safe.form)
+        with _engine_failures():
+            return QueryResult.from_answer(engine.query(safe.text, prefixes=PREFIXES, substitutions=substitutions), safe.form)
     return _run_limited(engine, safe.text, safe.form, substitutions, limits)
 
 
@@ -179,15 +180,25 @@ def _work(sender: Any, engine: Engine, text: str, substitutions: dict[ox.Variabl
     if limits.megabytes is not None:
         _cap_memory(limits.megabytes)
     try:
-        answer = engine.query(text, prefixes=PREFIXES, substitutions=substitutions)
-        if isinstance(answer, ox.QuerySolutions | ox.QueryBoolean):
-            sender.send(("results", answer.serialize(format=ox.QueryResultsFormat.JSON)))
-        else:
-            sender.send(("graph", ox.serialize(answer, format=ox.RdfFormat.N_TRIPLES) or b""))
+        with _engine_failures():
+            answer = engine.query(text, prefixes=PREFIXES, substitutions=substitutions)
+            if isinstance(answer, ox.QuerySolutions | ox.QueryBoolean):
+                sender.send(("results", answer.serialize(format=ox.QueryResultsFormat.JSON)))
+            else:
+                sender.send(("graph", ox.serialize(answer, format=ox.RdfFormat.N_TRIPLES) or b""))
     except AidgraphError as err:
         sender.send(("error", str(err)))
     except MemoryError:
         sender.send(("error", f"the query needed more than {limits.megabytes} MB (--memory-limit); narrow it"))
+
+
+@contextmanager
+def _engine_failures() -> Iterator[None]:
+    """Errors an engine raises while it evaluates (answers are lazy) as one QueryError line."""
+    try:
+        yield
+    except (OSError, RuntimeError, ValueError) as err:
+        raise QueryError(f"query failed: {' '.join(str(err).split())}") from None
 
 
 def _death_message(exitcode: int | None, limits: Limits) -> str:
