@@ -357,3 +357,18 @@ def test_error_endless_standard_input_is_cut_at_the_limit() -> None:
 
     result = CliRunner().invoke(cli, ["query", "--seeds", SEEDS, "-"], input=_io.BufferedReader(Endless()))
     assert result.stderr.strip() == f"Error: the query in standard input is larger than {MAX_QUERY_CHARS:,} bytes"
+
+
+def test_terminal_control_characters_in_data_are_shown_escaped_in_tables() -> None:
+    result = run('SELECT ?label WHERE { BIND("evil\\u001b[2Jname\\u0007" AS ?label) }')
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[2] == "evil\\x1b[2Jname\\x07"
+    csv_out = run('SELECT ?label WHERE { BIND("a\\u001bb" AS ?label) }', "--format", "csv")
+    assert csv_out.stdout.splitlines()[1] == "a\x1bb"  # machine formats keep the data exact
+
+
+def test_error_extract_refuses_endless_and_special_files() -> None:
+    result = CliRunner().invoke(cli, ["extract", "/dev/zero", "--seeds", SEEDS])
+    assert (result.exit_code, result.stderr.strip()) == (
+        1, "Error: /dev/zero is not a regular file: give the article as a file"
+    )

@@ -201,8 +201,8 @@ def _is_number(term: Any) -> bool:
 
 
 def _cell(term: Any, numeric: bool) -> str:
-    """One table cell: numbers with thousands separators, text on one line and cut at MAX_CELL."""
-    from loaders.text import shorten
+    """One table cell: numbers with thousands separators, text on one line, escaped, cut at MAX_CELL."""
+    from loaders.text import printable, shorten
 
     text = term_text(term)
     if numeric and text:
@@ -213,4 +213,4 @@ def _cell(term: Any, numeric: bool) -> str:
         if term.datatype.value in (XSD_NS + "double", XSD_NS + "float"):
             return f"{number:,.4f}" if abs(number) < 1000 else f"{number:,.0f}"
         return f"{number:,f}".rstrip("0").rstrip(".") if "." in text else f"{number:,}"
-    return shorten(" ".join(text.split()), MAX_CELL)
+    return shorten(printable(" ".join(text.split())), MAX_CELL)
