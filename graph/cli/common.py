@@ -22,6 +22,7 @@ import click
 from graph import choices
 
 __all__ = [
+    "choice_option",
     "cli",
     "emit",
     "endpoint_options",
@@ -179,18 +180,22 @@ def limit_options(func: F) -> F:
     )(func)
 
 
+def choice_option(*names: str, options: tuple[str, ...], default: str | None, help: str) -> Callable[[F], F]:
+    """An option offering ``options`` (a tuple of :mod:`graph.choices`), with its default shown."""
+    return click.option(*names, type=click.Choice(options), default=default, show_default=default is not None, help=help)
+
+
 def format_option(formats: tuple[str, ...] = choices.RESULT_FORMATS, default: str = "table") -> Callable[[F], F]:
     """``--format`` offering ``formats`` (the result formats unless told otherwise)."""
-    return click.option(
-        "--format", "fmt", type=click.Choice(formats), default=default, show_default=True, help="Output format."
-    )
+    return choice_option("--format", "fmt", options=formats, default=default, help="Output format.")
 
 
-def output_option(default: Path | None = None, help: str = "File to write ('-' for standard output).") -> Callable[[F], F]:
-    """``-o/--output FILE``: where to write; ``-`` (or nothing, without a default) is standard output."""
+def output_option(
+    *names: str, default: Path | None = None, help: str = "File to write ('-' for standard output)."
+) -> Callable[[F], F]:
+    """``-o/--output FILE`` (or ``names``): where to write; ``-`` (or nothing, without a default) is stdout."""
     return click.option(
-        "-o",
-        "--output",
+        *(names or ("-o", "--output")),
         type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
         default=default,
         show_default=default is not None,

@@ -8,6 +8,7 @@ import click
 
 from graph import choices
 from graph.cli.common import (
+    choice_option,
     cli,
     corpus_option,
     graph_options,
@@ -77,16 +78,15 @@ def check(seeds: Path, corpus: Path | None) -> None:
 
 @cli.command()
 @graph_options
-@click.option(
+@choice_option(
     "--format",
     "fmt",
-    type=click.Choice(choices.RDF_FORMATS + choices.PROJECTION_FORMATS),
+    options=choices.RDF_FORMATS + choices.PROJECTION_FORMATS,
+    default=None,
     help="RDF serialization of the graph (default turtle), or gexf|graphml|csv for a --projection (default gexf).",
 )
-@click.option(
-    "--projection",
-    type=click.Choice(choices.PROJECTIONS),
-    help="Export a network projection instead of the RDF graph.",
+@choice_option(
+    "--projection", options=choices.PROJECTIONS, default=None, help="Export a network projection instead of the RDF graph."
 )
 @output_option()
 @click.option("--force", is_flag=True, help="Replace a file under the seeds directory.")

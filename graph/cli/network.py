@@ -8,6 +8,7 @@ import click
 
 from graph import choices
 from graph.cli.common import (
+    choice_option,
     cli,
     emit,
     format_option,
@@ -18,19 +19,9 @@ from graph.cli.common import (
 
 
 @cli.command()
-@click.option(
-    "--metric",
-    type=click.Choice(choices.METRICS),
-    default="degree",
-    show_default=True,
-    help="Centrality measure.",
-)
-@click.option(
-    "--projection",
-    type=click.Choice(choices.PROJECTIONS),
-    default="actors",
-    show_default=True,
-    help="Which network to measure (see README: Projections).",
+@choice_option("--metric", options=choices.METRICS, default="degree", help="Centrality measure.")
+@choice_option(
+    "--projection", options=choices.PROJECTIONS, default="actors", help="Which network to measure (see README)."
 )
 @click.option("--weight", is_flag=True, help="Use edge weights (facts linking two actors, or USD).")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many to show.")
@@ -56,21 +47,10 @@ def centrality(
 
 
 @cli.command()
-@click.option(
-    "--by",
-    type=click.Choice(choices.FLOW_KEYS),
-    default="donor",
-    show_default=True,
-    help="Group the totals by.",
-)
+@choice_option("--by", options=choices.FLOW_KEYS, default="donor", help="Group the totals by.")
 @format_option()
 @graph_options
-@click.option(
-    "--html",
-    "html_path",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    help="Also write a Sankey diagram page ('-' for standard output).",
-)
+@output_option("--html", "html_path", help="Also write a Sankey diagram page ('-' for standard output).")
 def flows(by: str, fmt: str, seeds: Path, build_dir: Path, corpus: Path | None, html_path: Path | None) -> None:
     """Funding totals by donor, recipient, program or year, each amount counted once.
 
@@ -96,23 +76,13 @@ def flows(by: str, fmt: str, seeds: Path, build_dir: Path, corpus: Path | None, 
 
 
 @cli.command()
-@output_option(default=Path("build/aidgraph.html"), help="HTML file to write ('-' for standard output).")
-@click.option(
-    "--projection",
-    type=click.Choice(choices.PROJECTIONS),
-    default="entities",
-    show_default=True,
-    help="Which network to draw.",
-)
+@output_option(default=Path("build/aidgraph.html"), help="HTML file to write ('-' for stdout).")
+@choice_option("--projection", options=choices.PROJECTIONS, default="entities", help="Which network to draw.")
 @click.option("--focus", metavar="ID", help="Draw only the neighbourhood of this entity.")
 @click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True, help="Steps around --focus.")
 @click.option("--top", type=click.IntRange(min=1), help="Draw only the N most central nodes.")
-@click.option(
-    "--size-by",
-    type=click.Choice(choices.METRICS),
-    default="degree",
-    show_default=True,
-    help="Centrality that sizes the nodes (and picks --top).",
+@choice_option(
+    "--size-by", options=choices.METRICS, default="degree", help="Centrality that sizes the nodes (and picks --top)."
 )
 @click.option("--open", "open_page", is_flag=True, help="Open the page in your browser.")
 @graph_options
@@ -157,20 +127,9 @@ def viz(
 
 
 @cli.command()
-@click.option(
-    "--html",
-    "html_path",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    default=Path("build/timeline.html"),
-    show_default=True,
-    help="HTML file to write ('-' for standard output).",
-)
-@click.option(
-    "--group-by",
-    type=click.Choice(choices.TIMELINE_GROUPINGS),
-    default="kind",
-    show_default=True,
-    help="One row per kind of fact, or per actor.",
+@output_option("--html", "html_path", default=Path("build/timeline.html"), help="HTML file to write ('-' for stdout).")
+@choice_option(
+    "--group-by", options=choices.TIMELINE_GROUPINGS, default="kind", help="One row per kind of fact, or per actor."
 )
 @graph_options
 def timeline(html_path: Path, group_by: str, seeds: Path, build_dir: Path, corpus: Path | None) -> None:

@@ -9,6 +9,7 @@ import click
 
 from graph import choices
 from graph.cli.common import (
+    choice_option,
     cli,
     emit,
     endpoint_options,
@@ -39,14 +40,7 @@ def _named_query_names(ctx: click.Context, param: click.Parameter, incomplete: s
 @click.option(
     "--allow-federation", is_flag=True, help="Permit SERVICE and FROM, which reach other graphs or the network."
 )
-@click.option(
-    "--store",
-    "engine",
-    type=click.Choice(choices.ENGINES),
-    default="oxigraph",
-    show_default=True,
-    help="Embedded engine: Oxigraph, or rdflib in memory.",
-)
+@choice_option("--store", "engine", options=choices.ENGINES, default="oxigraph", help="Embedded engine: Oxigraph, or rdflib in memory.")
 @endpoint_options
 @graph_options
 def query_command(
