@@ -36,9 +36,11 @@ from loaders.text import did_you_mean
 from loaders.values import ID_PATTERN
 from ontology.prefixes import AID_NS, SRC_NS, XSD_NS, compact
 
-__all__ = ["NamedQuery", "Parameter", "bind_parameters", "get_named", "named_queries", "parse_named_query"]
+__all__ = ["NAMESPACES", "NamedQuery", "Parameter", "bind_parameters", "get_named", "named_queries", "parse_named_query"]
 
 _PARAM = re.compile(r"^(?P<name>\w+) \((?P<type>id|source|text|date)(?P<required>, required)?\): (?P<help>.+)$")
+NAMESPACES = {"id": AID_NS, "source": SRC_NS}
+"""Parameter type → the namespace its values are ids in."""
 _ID = re.compile(ID_PATTERN)
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
@@ -130,7 +132,7 @@ def bind_parameters(query: NamedQuery, values: dict[str, str]) -> dict[str, Any]
                 )
             continue
         if param.type in ("id", "source"):
-            namespace = AID_NS if param.type == "id" else SRC_NS
+            namespace = NAMESPACES[param.type]
             local = _local_name(value, namespace)
             if not _ID.fullmatch(local):
                 raise QueryError(f"parameter {param.name}: {value!r} is not an id")

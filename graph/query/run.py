@@ -37,7 +37,7 @@ import pyoxigraph as ox
 from graph.choices import QUERY_MEGABYTES, QUERY_SECONDS
 from graph.errors import AidgraphError, QueryError
 from graph.query.engines import Engine, as_engine
-from graph.query.named import NamedQuery, bind_parameters, get_named
+from graph.query.named import NAMESPACES, NamedQuery, bind_parameters, get_named
 from graph.query.results import QueryResult
 from graph.query.sparql import MAX_QUERY_CHARS, check_query
 from loaders.reading import read_text
@@ -123,19 +123,13 @@ def _require_known(engine: Engine, definition: NamedQuery, bindings: Mapping[str
     """An id that names nothing in the graph is an error, with the closest ids, not an empty answer."""
     for param in definition.parameters:
         term = bindings.get(param.name)
-        if param.type not in ("id", "source") or term is None:
+        if param.type not in NAMESPACES or term is None or engine.query(f"ASK {{ {term} ?p ?o }}"):
             continue
-        if engine.query(f"ASK {{ {term} ?p ?o }}"):
-            continue
-        namespace = term.value[: -len(term.value.rsplit("/", 1)[-1])]
-        known = engine.query(f"SELECT DISTINCT ?s WHERE {{ ?s a ?type FILTER(STRSTARTS(STR(?s), {_quoted(namespace)})) }}")
+        namespace = NAMESPACES[param.type]
+        known = engine.query(f"SELECT DISTINCT ?s WHERE {{ ?s a ?type FILTER(STRSTARTS(STR(?s), {ox.Literal(namespace)})) }}")
         names = [solution["s"].value.removeprefix(namespace) for solution in known]
         local = term.value.removeprefix(namespace)
         raise QueryError(f"parameter {param.name}: nothing in the graph has the id {local!r}{did_you_mean(local, names)}")
-
-
-def _quoted(text: str) -> str:
-    return str(ox.Literal(text))
 
 
 def _run_limited(
