@@ -15,10 +15,12 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
+import gc
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -97,15 +99,35 @@ def load_facts(
     paths = fact_files(seeds_dir)
     if not paths:
         raise FactError([Problem(Location(str(seeds_dir)), "no fact files (*.yaml) in this directory")])
-    loader = _Loader()
-    for done, result in enumerate(_read_all(paths, workers), start=1):
-        loader.merge(result)
-        if progress is not None:
-            progress(done, len(paths))
-    loader.cross_check()
+    with _collector_paused():
+        loader = _Loader()
+        for done, result in enumerate(_read_all(paths, workers), start=1):
+            loader.merge(result)
+            if progress is not None:
+                progress(done, len(paths))
+        loader.cross_check()
     if loader.problems:
         raise FactError(loader.problems)
     return loader.facts
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Generator[None, None, None]:
+    """Python's cyclic garbage collector off while loading, back as it was afterwards.
+
+    Loading allocates millions of objects that all live on, so each generation-2 collection scans
+    everything loaded so far for nothing: at 100k pledges, 57 full collections took 18 s of a 37 s
+    build. After a load the survivors are frozen (moved out of the collector's sight) so later
+    collections do not scan them either; refcounting frees them as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+        gc.freeze()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 _PARALLEL_BYTES = 4_000_000
