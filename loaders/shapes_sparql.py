@@ -30,7 +30,7 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -247,17 +247,20 @@ def _constraints(graph: Graph, node: Node, *, nested: bool = False) -> list[Cons
 
 
 def validate(store: ox.Store, checks: Iterable[PropertyCheck]) -> list[Violation]:
-    """Every violation of ``checks`` in ``store``, one per (focus node, constraint, value)."""
+    """Every violation of ``checks`` in ``store``, one per (focus node, constraint, value).
+
+    Each property shape costs at most two scans of its focus nodes: one counting values (for
+    ``sh:minCount`` / ``sh:maxCount``), one testing every value constraint at once.
+    """
     classes = _Classes(store)
     found: list[Violation] = []
     for check in checks:
-        for constraint in check.constraints:
-            if constraint.component == "minCount":
-                found += _count(store, classes, check, constraint, "<")
-            elif constraint.component == "maxCount":
-                found += _count(store, classes, check, constraint, ">")
-            else:
-                found += _values(store, classes, check, constraint)
+        counts = [c for c in check.constraints if c.component in ("minCount", "maxCount")]
+        values = [c for c in check.constraints if c.component not in ("minCount", "maxCount")]
+        if counts:
+            found += _counts(store, classes, check, counts)
+        if values:
+            found += _values(store, classes, check, values)
     return found
 
 
@@ -297,61 +300,63 @@ def _targets(classes: _Classes, check: PropertyCheck) -> str:
     return f"VALUES ?target {{ {classes.below(check.targets)} }} ?f <{_RDF_TYPE}> ?target ."
 
 
-def _count(
-    store: ox.Store, classes: _Classes, check: PropertyCheck, constraint: Constraint, op: str
-) -> Iterator[Violation]:
-    bound = int(constraint.parameter)
-    if op == "<" and bound == 1:
-        where = f"{_targets(classes, check)} FILTER NOT EXISTS {{ ?f <{check.path}> ?v }}"
-    elif op == "<":
-        where = (
-            f"{_targets(classes, check)} OPTIONAL {{ SELECT ?f (COUNT(DISTINCT ?v) AS ?n) "
-            f"WHERE {{ ?f <{check.path}> ?v }} GROUP BY ?f }} FILTER(COALESCE(?n, 0) < {bound})"
-        )
+def _counts(
+    store: ox.Store, classes: _Classes, check: PropertyCheck, constraints: list[Constraint]
+) -> list[Violation]:
+    """Focus nodes with too few or too many values on the check's path."""
+    bounds = {c.component: (int(c.parameter), c) for c in constraints}
+    targets, path = _targets(classes, check), f"<{check.path}>"
+    if set(bounds) == {"minCount"} and bounds["minCount"][0] == 1:
+        query = f"SELECT DISTINCT ?f WHERE {{ {targets} FILTER NOT EXISTS {{ ?f {path} ?v }} }}"
+        return [
+            Violation(row["f"], check.path, "minCount", None, check, bounds["minCount"][1])
+            for row in store.query(query)
+        ]
+    tests = []
+    if "minCount" in bounds:
+        tests.append(f"?n < {bounds['minCount'][0]}")
+    if "maxCount" in bounds:
+        tests.append(f"?n > {bounds['maxCount'][0]}")
+    if set(bounds) == {"maxCount"}:  # only nodes with values can have too many: start from the values
+        inner = f"{{ SELECT ?f (COUNT(DISTINCT ?v) AS ?n) WHERE {{ ?f {path} ?v }} GROUP BY ?f }} {targets}"
     else:
-        where = (
-            f"{{ SELECT ?f WHERE {{ ?f <{check.path}> ?v }} GROUP BY ?f HAVING(COUNT(DISTINCT ?v) > {bound}) }} "
-            + _targets(classes, check)
-        )
-    for row in store.query(f"SELECT DISTINCT ?f WHERE {{ {where} }}"):
-        yield Violation(
-            row["f"], check.path, constraint.component, None, check, constraint
-        )
+        inner = f"{{ SELECT ?f (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {targets} OPTIONAL {{ ?f {path} ?v }} }} GROUP BY ?f }}"
+    query = f"SELECT DISTINCT ?f ?n WHERE {{ {inner} FILTER({' || '.join(tests)}) }}"
+    found = []
+    for row in store.query(query):
+        n = int(row["n"].value)
+        for component, (bound, constraint) in sorted(bounds.items()):
+            if (component == "minCount" and n < bound) or (component == "maxCount" and n > bound):
+                found.append(Violation(row["f"], check.path, component, None, check, constraint))
+    return found
 
 
 def _values(
-    store: ox.Store, classes: _Classes, check: PropertyCheck, constraint: Constraint
+    store: ox.Store, classes: _Classes, check: PropertyCheck, constraints: list[Constraint]
 ) -> list[Violation]:
     """Values SPARQL does not accept, checked exactly in Python, then the focus nodes that hold them."""
-    strict = _strict(constraint, "?v", classes)
     where = f"{_targets(classes, check)} ?f <{check.path}> ?v ."
-    query = f"SELECT DISTINCT ?v WHERE {{ {where} FILTER(!({strict})) }}"
-    bad = [
-        row["v"]
-        for row in store.query(query)
-        if not _exact(store, constraint, row["v"])
-    ]
+    binds = " ".join(
+        f"BIND(COALESCE({_strict(c, '?v', classes)}, false) AS ?ok{i})" for i, c in enumerate(constraints)
+    )
+    failed = " || ".join(f"!?ok{i}" for i in range(len(constraints)))
+    query = f"SELECT DISTINCT ?v {' '.join(f'?ok{i}' for i in range(len(constraints)))} WHERE {{ {where} {binds} FILTER({failed}) }}"
+    bad: dict[Any, list[Constraint]] = {}
+    for row in store.query(query):
+        for i, constraint in enumerate(constraints):
+            if row[f"ok{i}"].value != "true" and not _exact(store, constraint, row["v"]):
+                bad.setdefault(row["v"], []).append(constraint)
     if not bad:
         return []
     named = [v for v in bad if not isinstance(v, ox.BlankNode)]
     rows: list[Any] = []
     if named:
         values = " ".join(str(v) for v in named)
-        rows += store.query(
-            f"SELECT DISTINCT ?f ?v WHERE {{ VALUES ?v {{ {values} }} {where} }}"
-        )
+        rows += store.query(f"SELECT DISTINCT ?f ?v WHERE {{ VALUES ?v {{ {values} }} {where} }}")
     if len(named) < len(bad):
-        blanks = set(bad) - set(named)
-        rows += [
-            r
-            for r in store.query(
-                f"SELECT DISTINCT ?f ?v WHERE {{ {where} FILTER(isBlank(?v)) }}"
-            )
-            if r["v"] in blanks
-        ]
+        rows += [r for r in store.query(f"SELECT DISTINCT ?f ?v WHERE {{ {where} FILTER(isBlank(?v)) }}") if r["v"] in bad]
     return [
-        Violation(r["f"], check.path, constraint.component, r["v"], check, constraint)
-        for r in rows
+        Violation(r["f"], check.path, c.component, r["v"], check, c) for r in rows for c in bad[r["v"]]
     ]
 
 
