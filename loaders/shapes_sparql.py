@@ -19,7 +19,7 @@ Examples
 --------
 >>> import pyoxigraph as ox
 >>> store = ox.Store()
->>> store.load(b'<http://x/a> a <http://x/C> .', format=ox.RdfFormat.N_TRIPLES)
+>>> store.load(b'<http://x/a> a <http://x/C> .', format=ox.RdfFormat.TURTLE)
 >>> shapes = '''@prefix sh: <http://www.w3.org/ns/shacl#> .
 ... <http://x/S> sh:targetClass <http://x/C> ;
 ...     sh:property [ sh:path <http://x/p> ; sh:minCount 1 ] .'''

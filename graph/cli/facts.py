@@ -60,11 +60,13 @@ def build(seeds: Path, corpus: Path | None, out: Path, quiet: bool) -> None:
     show_default=True,
     help="Run the shapes as SPARQL on Oxigraph (fast), or with pySHACL (the reference; minutes at 100k pledges).",
 )
-def check(seeds: Path, corpus: Path | None, shacl_engine: str) -> None:
+@build_dir_option
+def check(seeds: Path, corpus: Path | None, shacl_engine: str, build_dir: Path) -> None:
     """Validate the facts, run the SHACL shapes, and verify quotes against the articles.
 
     Prints one line per problem (file:line:column: message) and exits 1 when there is any.
-    Without --corpus (or AIDGRAPH_CORPUS) quotes and hashes are not verified.
+    Without --corpus (or AIDGRAPH_CORPUS) quotes and hashes are not verified. Validated files
+    are cached under BUILD_DIR/records, so a check after editing one file re-reads only that file.
 
     \b
     Examples:
@@ -74,7 +76,7 @@ def check(seeds: Path, corpus: Path | None, shacl_engine: str) -> None:
     """
     from loaders.check import check_all
 
-    report = check_all(seeds, corpus, shacl_engine=shacl_engine)  # type: ignore[arg-type]
+    report = check_all(seeds, corpus, shacl_engine=shacl_engine, cache_dir=build_dir)  # type: ignore[arg-type]
     for problem in report.problems:
         click.echo(str(problem), err=True)
     for line in report.lines():
