@@ -33,6 +33,7 @@ __all__ = [
     "QUERY_SECONDS",
     "RDF_FORMATS",
     "RESULT_FORMATS",
+    "SHACL_ENGINES",
     "TIMELINE_GROUPINGS",
     "require",
 ]
@@ -57,6 +58,8 @@ QUERY_SECONDS = 60.0
 """How long a query on an embedded engine may run unless told otherwise."""
 QUERY_MEGABYTES = 4096
 """How much memory a query on an embedded engine may take unless told otherwise."""
+SHACL_ENGINES = ("sparql", "pyshacl")
+"""How ``check`` runs the shapes: as SPARQL on Oxigraph, or with pySHACL (``loaders.shacl``)."""
 DEFAULT_GRAPH = "https://w3id.org/aidgraph/graph"
 """The named graph ``aidgraph push`` writes to, and TriG exports carry the graph in."""
 

@@ -7,17 +7,23 @@ quotes and document hashes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from loaders import (
     FactError,
     Problem,
     check_corpus,
     check_shapes,
-    facts_to_graph,
     load_facts,
 )
+from loaders.facts import FactSet
+from loaders.shacl import Engine
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 __all__ = ["CheckReport", "check_all"]
 
@@ -41,14 +47,31 @@ class CheckReport:
             else "quotes: not verified (give --corpus or set AIDGRAPH_CORPUS)"
         )
         status = "OK" if not self.problems else f"{len(self.problems)} problem(s)"
-        return [f"facts: {self.facts} loaded", "shapes: SHACL validation run", corpus, f"result: {status}"]
+        return [
+            f"facts: {self.facts} loaded",
+            "shapes: SHACL validation run",
+            corpus,
+            f"result: {status}",
+        ]
 
 
-def check_all(seeds_dir: Path, corpus_dir: Path | None = None) -> CheckReport:
-    """Run every check; the facts' own errors stop the later layers, which need valid facts."""
+def check_all(
+    seeds_dir: Path,
+    corpus_dir: Path | None = None,
+    *,
+    shacl_engine: Engine = "sparql",
+    cache_dir: Path | None = None,
+) -> CheckReport:
+    """Run every check; the facts' own errors stop the later layers, which need valid facts.
+
+    The shapes run on an in-memory Oxigraph store of the facts and the ontology (``sparql``, the
+    default) or with pySHACL on an rdflib graph (``pyshacl``, the reference; minutes at 100k).
+    With ``cache_dir`` (a build directory), files unchanged since the last run are not re-read
+    (see :mod:`loaders.record_cache`).
+    """
     report = CheckReport()
     try:
-        facts = load_facts(seeds_dir)
+        facts = load_facts(seeds_dir, cache_dir=cache_dir)
     except FactError as err:
         report.problems = err.problems
         return report
@@ -60,6 +83,26 @@ def check_all(seeds_dir: Path, corpus_dir: Path | None = None) -> CheckReport:
         report.problems.extend(corpus.problems)
         report.corpus_checked = True
         positions = corpus.positions
-    report.problems.extend(check_shapes(facts_to_graph(facts, positions=positions), facts))
+    report.problems.extend(
+        check_shapes(_store(facts, positions), facts, engine=shacl_engine)
+    )
     report.problems.sort()
     return report
+
+
+def _store(
+    facts: FactSet, positions: Mapping[tuple[str, str], tuple[int, int]] | None
+) -> ox.Store:
+    """The facts and the ontology in an in-memory Oxigraph store (parsed natively, no rdflib)."""
+    import pyoxigraph as ox
+
+    from loaders.rdf import facts_to_ntriples
+    from ontology import ontology_path
+
+    store = ox.Store()
+    store.load(path=str(ontology_path()), format=ox.RdfFormat.TURTLE)
+    store.load(
+        "".join(facts_to_ntriples(facts, positions=positions)).encode(),
+        format=ox.RdfFormat.N_TRIPLES,
+    )
+    return store

@@ -15,10 +15,12 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
+import gc
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -79,13 +81,20 @@ class FactSet:
 
 
 def load_facts(
-    seeds_dir: Path, *, workers: int | None = None, progress: Callable[[int, int], None] | None = None
+    seeds_dir: Path,
+    *,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cache_dir: Path | None = None,
 ) -> FactSet:
     """Read, validate and cross-check every fact file under ``seeds_dir``.
 
     Files are read and validated in parallel (``workers`` processes; by default one per core
     when the files are large enough to gain from it), then checked as a set. ``progress`` is
-    called with (files done, files in all) after each file, for a progress bar.
+    called with (files done, files in all) after each file, for a progress bar. With
+    ``cache_dir`` (a build directory), each file's validated entries are kept there and reused
+    while the file's bytes are unchanged (:mod:`loaders.record_cache`); the set-wide checks
+    always run again, so the result is the same as without a cache.
 
     Raises
     ------
@@ -97,15 +106,36 @@ def load_facts(
     paths = fact_files(seeds_dir)
     if not paths:
         raise FactError([Problem(Location(str(seeds_dir)), "no fact files (*.yaml) in this directory")])
-    loader = _Loader()
-    for done, result in enumerate(_read_all(paths, workers), start=1):
-        loader.merge(result)
-        if progress is not None:
-            progress(done, len(paths))
-    loader.cross_check()
+    with _collector_paused():
+        loader = _Loader()
+        results = _read_all(paths, workers) if cache_dir is None else _read_cached(paths, workers, cache_dir)
+        for done, result in enumerate(results, start=1):
+            loader.merge(result)
+            if progress is not None:
+                progress(done, len(paths))
+        loader.cross_check()
     if loader.problems:
         raise FactError(loader.problems)
     return loader.facts
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Generator[None, None, None]:
+    """Python's cyclic garbage collector off while loading, back as it was afterwards.
+
+    Loading allocates millions of objects that all live on, so each generation-2 collection scans
+    everything loaded so far for nothing: at 100k pledges, 57 full collections took 18 s of a 37 s
+    build. After a load the survivors are frozen (moved out of the collector's sight) so later
+    collections do not scan them either; refcounting frees them as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+        gc.freeze()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 _PARALLEL_BYTES = 4_000_000
@@ -124,6 +154,30 @@ def _read_all(paths: list[Path], workers: int | None) -> Iterator[_FileResult]:
 
     with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
         yield from pool.map(_read_file, paths, chunksize=1)
+
+
+def _read_cached(paths: list[Path], workers: int | None, cache_dir: Path) -> Iterator[_FileResult]:
+    """Like :func:`_read_all`, reading only the files whose bytes have no entry in the cache."""
+    from loaders.record_cache import RecordCache
+
+    cache = RecordCache(cache_dir)
+    contents = [_bytes(path) for path in paths]
+    cached = [cache.get(str(p), c) if c is not None else None for p, c in zip(paths, contents, strict=True)]
+    fresh = _read_all([p for p, r in zip(paths, cached, strict=True) if r is None], workers)
+    for path, content, result in zip(paths, contents, cached, strict=True):
+        if result is None:
+            result = next(fresh)
+            if result.read and not result.problems and content is not None and _bytes(path) == content:
+                cache.put(str(path), content, result)
+        yield result
+    cache.prune([str(path) for path in paths])
+
+
+def _bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None  # reading it again reports the error at the file
 
 
 @dataclass
@@ -365,7 +419,8 @@ class _Loader:
 
     def _check_cycles(self, field_name: str, wording: str) -> None:
         reported: set[str] = set()
-        for start in sorted(self.facts.records):
+        linked = (record_id for record_id, record in self.facts.records.items() if getattr(record, field_name, None))
+        for start in sorted(linked):  # a record without the field starts no cycle
             chain = [start]
             while True:
                 value = getattr(self.facts.records[chain[-1]], field_name, None)

@@ -106,3 +106,104 @@ def test_every_metric_ranks_the_seed_projections(seed_store, metric: str) -> Non
     assert len(ranking) == G.number_of_nodes()
     assert {r.node: r.score for r in ranking} == pytest.approx(scores)
     assert {(r.label, r.cls) for r in ranking} == {(G.nodes[n]["label"], G.nodes[n]["class"]) for n in G}
+
+
+# -- the igraph accelerator gives networkx's scores ------------------------------------------------
+
+
+def _reference(G: nx.Graph, metric: str, weight: bool) -> dict:
+    """networkx itself, as the project used it before the accelerator (1 / weight as distance)."""
+    H = G
+    if weight:
+        H = G.copy()
+        for _, _, data in H.edges(data=True):
+            data["distance"] = 1.0 / data["weight"]
+    if metric == "betweenness":
+        return nx.betweenness_centrality(H, weight="distance" if weight else None)
+    return nx.closeness_centrality(H, distance="distance" if weight else None)
+
+
+def _random_graphs() -> list[nx.Graph]:
+    import random
+
+    rng = random.Random(18)
+    graphs = []
+    for directed in (False, True):
+        for n, p in ((12, 0.3), (40, 0.1), (60, 0.05)):
+            G = nx.gnp_random_graph(n, p, seed=rng.randint(0, 10**6), directed=directed)
+            G.add_node("isolated")
+            for u, v in G.edges():
+                G.edges[u, v]["weight"] = rng.choice([1, 2, 3, 5, 8, 1.5, 2.5e8])
+            graphs.append(G)
+    return graphs
+
+
+@pytest.mark.parametrize("metric", ["betweenness", "closeness"])
+@pytest.mark.parametrize("weight", [False, True])
+def test_accelerated_scores_equal_networkx_on_random_graphs(metric: str, weight: bool) -> None:
+    from graph.network.centrality import _accelerated
+
+    for G in _random_graphs():
+        fast = _accelerated(G, metric, "weight" if weight else None)
+        if metric == "betweenness" and weight:
+            assert fast is None  # float ties of 1/weight sums: networkx answers (see _accelerated)
+            fast = centrality(G, metric, weight=weight)
+        assert fast is not None  # igraph is in the test extra: the accelerated path is the one tested
+        expected = _reference(G, metric, weight)
+        assert fast.keys() == expected.keys()
+        assert all(_close(fast[n], expected[n]) for n in G), (G, metric, weight)
+        assert centrality(G, metric, weight=weight) == fast
+
+
+def _close(a: float, b: float) -> bool:
+    """Equal to 1e-9, relative for scores above 1 (closeness on USD weights is about 1e8)."""
+    return abs(a - b) <= 1e-9 * max(1.0, abs(b))
+
+
+@pytest.mark.parametrize("projection", ["actors", "funding", "entities"])
+def test_accelerated_scores_equal_networkx_on_the_seed_projections(seed_store, projection: str) -> None:
+    from graph.network.projections import project
+
+    G = project(seed_store, projection)
+    for metric in ("betweenness", "closeness"):
+        for weight in (False, True):
+            fast, expected = centrality(G, metric, weight=weight), _reference(G, metric, weight)
+            assert all(_close(fast[n], expected[n]) for n in G), (projection, metric, weight)
+
+
+def test_without_igraph_networkx_answers(monkeypatch: pytest.MonkeyPatch, path4: nx.Graph) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "igraph", None)  # import igraph now raises ImportError
+    assert centrality(path4, "betweenness") == nx.betweenness_centrality(path4)
+    assert centrality(path4, "closeness") == nx.closeness_centrality(path4)
+
+
+def test_graphs_igraph_would_read_differently_fall_back_to_networkx() -> None:
+    from graph.network.centrality import _accelerated
+
+    assert _accelerated(nx.MultiGraph([(1, 2), (2, 3)]), "betweenness", None) is None
+    assert _accelerated(nx.path_graph(2), "closeness", None) is None
+    zero = nx.path_graph(4)
+    nx.set_edge_attributes(zero, 0, "weight")
+    assert _accelerated(zero, "closeness", "weight") is None
+    assert centrality(zero, "closeness", weight=True) == _reference_with_infinite_distances(zero)
+
+
+def _reference_with_infinite_distances(G: nx.Graph) -> dict:
+    H = G.copy()
+    nx.set_edge_attributes(H, float("inf"), "distance")
+    return nx.closeness_centrality(H, distance="distance")
+
+
+def test_the_metric_list_is_the_registry_the_cli_offers() -> None:
+    from graph import choices
+    from graph.network.centrality import REGISTRY
+
+    assert METRICS == tuple(REGISTRY) == choices.METRICS
+
+
+def test_error_out_strength_refuses_an_undirected_graph(path4: nx.Graph) -> None:
+    with pytest.raises(AnalysisError) as err:
+        centrality(path4, "out-strength", weight=True)
+    assert str(err.value) == "out-strength needs a directed projection (funding or entities)"

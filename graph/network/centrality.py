@@ -17,6 +17,7 @@ A star: the centre is on every shortest path between leaves.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,9 +26,10 @@ import networkx as nx
 from graph.choices import require
 from graph.errors import AnalysisError
 
-__all__ = ["METRICS", "Ranked", "centrality", "rank"]
+__all__ = ["METRICS", "REGISTRY", "Ranked", "centrality", "rank"]
 
-METRICS = ("degree", "betweenness", "closeness", "pagerank", "eigenvector", "in-strength", "out-strength")
+Weight = str | None
+"""The edge attribute holding weights, or None for unweighted (networkx's ``weight=`` convention)."""
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,70 @@ class Ranked:
     score: float
 
 
+def _degree(G: nx.Graph, weight: Weight) -> dict[Any, float]:
+    return {n: float(d) for n, d in G.degree(weight=weight)} if weight else nx.degree_centrality(G)
+
+
+def _betweenness(G: nx.Graph, weight: Weight) -> dict[Any, float]:
+    fast = _accelerated(G, "betweenness", weight)
+    if fast is not None:
+        return fast
+    H, distance = _with_distances(G, weight)
+    return nx.betweenness_centrality(H, weight=distance)
+
+
+def _closeness(G: nx.Graph, weight: Weight) -> dict[Any, float]:
+    fast = _accelerated(G, "closeness", weight)
+    if fast is not None:
+        return fast
+    H, distance = _with_distances(G, weight)
+    return nx.closeness_centrality(H, distance=distance)
+
+
+def _pagerank(G: nx.Graph, weight: Weight) -> dict[Any, float]:
+    return nx.pagerank(G, weight=weight)
+
+
+def _eigenvector(G: nx.Graph, weight: Weight) -> dict[Any, float]:
+    try:
+        return nx.eigenvector_centrality(G, max_iter=1000, weight=weight)
+    except (nx.PowerIterationFailedConvergence, nx.NetworkXException) as err:
+        raise AnalysisError(f"eigenvector centrality did not converge on this projection ({err}); try pagerank") from None
+
+
+def _directed_only(metric: str, degrees: Callable[[nx.DiGraph, Weight], Any]) -> Callable[[nx.Graph, Weight], dict[Any, float]]:
+    """Like networkx's ``not_implemented_for("undirected")``, with a sentence a user can act on."""
+
+    def score(G: nx.Graph, weight: Weight) -> dict[Any, float]:
+        if not G.is_directed():
+            raise AnalysisError(f"{metric} needs a directed projection (funding or entities)")
+        return {n: float(d) for n, d in degrees(G, weight)}
+
+    score.__name__ = f"_{metric.replace('-', '_')}"
+    return score
+
+
+REGISTRY: dict[str, Callable[[nx.Graph, Weight], dict[Any, float]]] = {
+    "degree": _degree,
+    "betweenness": _betweenness,
+    "closeness": _closeness,
+    "pagerank": _pagerank,
+    "eigenvector": _eigenvector,
+    "in-strength": _directed_only("in-strength", lambda G, w: G.in_degree(weight=w)),
+    "out-strength": _directed_only("out-strength", lambda G, w: G.out_degree(weight=w)),
+}
+"""Metric name → function(G, weight) → {node: score}: the one list ``centrality`` dispatches on."""
+
+METRICS = tuple(REGISTRY)
+"""The metric names, in the order the CLI offers them."""
+
+
 def centrality(G: nx.Graph, metric: str, *, weight: bool = False) -> dict[Any, float]:
     """Score every node of ``G`` by ``metric`` (one of :data:`METRICS`).
+
+    Exact betweenness and closeness run in python-igraph when it is installed (the ``fast``
+    extra: 2,040 nodes and 47k edges in about a second instead of 70), with the same scores as
+    networkx, which stays the reference and the fallback.
 
     Parameters
     ----------
@@ -67,31 +131,10 @@ def centrality(G: nx.Graph, metric: str, *, weight: bool = False) -> dict[Any, f
     >>> centrality(G, "out-strength", weight=True)
     {'a': 4.0, 'b': 0.0, 'c': 0.0}
     """
-    require(metric, METRICS, what="metric", error=AnalysisError)
+    score = REGISTRY[require(metric, METRICS, what="metric", error=AnalysisError)]
     if G.number_of_nodes() == 0:
         raise AnalysisError("the projection is empty: there is nothing to rank")
-    attr = "weight" if weight else None
-    if metric in ("betweenness", "closeness"):
-        H = _with_distances(G) if weight else G
-        distance = "distance" if weight else None
-        if metric == "betweenness":
-            return nx.betweenness_centrality(H, weight=distance)
-        return nx.closeness_centrality(H, distance=distance)
-    if metric == "degree":
-        return {n: float(d) for n, d in G.degree(weight="weight")} if weight else nx.degree_centrality(G)
-    if metric == "pagerank":
-        return nx.pagerank(G, weight=attr)
-    if metric == "eigenvector":
-        try:
-            return nx.eigenvector_centrality(G, max_iter=1000, weight=attr)
-        except (nx.PowerIterationFailedConvergence, nx.NetworkXException) as err:
-            raise AnalysisError(
-                f"eigenvector centrality did not converge on this projection ({err}); try pagerank"
-            ) from None
-    if not G.is_directed():
-        raise AnalysisError(f"{metric} needs a directed projection (funding or entities)")
-    degrees = G.in_degree(weight=attr) if metric == "in-strength" else G.out_degree(weight=attr)
-    return {n: float(d) for n, d in degrees}
+    return score(G, "weight" if weight else None)
 
 
 def rank(G: nx.Graph, metric: str, *, weight: bool = False, top: int | None = None) -> list[Ranked]:
@@ -113,10 +156,54 @@ def rank(G: nx.Graph, metric: str, *, weight: bool = False, top: int | None = No
     ]
 
 
-def _with_distances(G: nx.Graph) -> nx.Graph:
-    """A copy of ``G`` whose edges carry ``distance = 1 / weight`` (strong links are short)."""
+def _with_distances(G: nx.Graph, weight: Weight) -> tuple[nx.Graph, str | None]:
+    """``G`` and the attribute to read as a distance: with weights, a copy whose edges carry
+    ``distance = 1 / weight`` (strong links are short)."""
+    if weight is None:
+        return G, None
     H = G.copy()
     for _, _, data in H.edges(data=True):
-        weight = float(data.get("weight", 1) or 0)
-        data["distance"] = 1.0 / weight if weight > 0 else float("inf")
-    return H
+        value = float(data.get(weight, 1) or 0)
+        data["distance"] = 1.0 / value if value > 0 else float("inf")
+    return H, "distance"
+
+
+def _accelerated(G: nx.Graph, metric: str, weight: Weight) -> dict[Any, float] | None:
+    """Betweenness or closeness computed by python-igraph, scaled as networkx scales them.
+
+    None when igraph is not installed or the graph is one igraph would treat differently from
+    networkx: a multigraph, fewer than three nodes, a weight that is not a positive number, and
+    weighted betweenness. Betweenness counts shortest paths of equal length, and sums of
+    ``1 / weight`` that are equal in exact arithmetic differ in the last bit in floating point:
+    networkx then sees two lengths where igraph (comparing with a tolerance) sees a tie, and the
+    scores differ (by up to 5e-4 on random graphs). networkx is the reference, so it answers.
+    """
+    try:
+        import igraph
+    except ImportError:
+        return None
+    n = G.number_of_nodes()
+    if G.is_multigraph() or n < 3 or (metric == "betweenness" and weight is not None):
+        return None
+    nodes = list(G)
+    index = {node: i for i, node in enumerate(nodes)}
+    edges = [(index[u], index[v]) for u, v in G.edges()]
+    distances = None
+    if weight is not None:
+        weights = [data.get(weight, 1) for _, _, data in G.edges(data=True)]
+        if not all(isinstance(w, int | float) and 0 < w < float("inf") for w in weights):
+            return None
+        distances = [1.0 / float(w) for w in weights]
+    g = igraph.Graph(n=n, edges=edges, directed=G.is_directed())
+    if metric == "betweenness":
+        raw = g.betweenness(weights=distances)
+        scale = (1.0 if G.is_directed() else 2.0) / ((n - 1) * (n - 2))
+        return {node: value * scale for node, value in zip(nodes, raw, strict=True)}
+    mode = "in" if G.is_directed() else "all"  # networkx measures distances *to* each node
+    table = g.distances(weights=distances, mode=mode)
+    scores = {}
+    for node, row in zip(nodes, table, strict=True):
+        reached = [d for d in row if d != float("inf")]
+        total = sum(reached)
+        scores[node] = (len(reached) - 1) ** 2 / (total * (n - 1)) if total > 0 else 0.0
+    return scores

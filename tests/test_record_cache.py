@@ -1,0 +1,113 @@
+"""The per-file record cache: one edited file is read again, and the result is a clean load's."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+import loaders.facts as facts_module
+from loaders import FactError, load_facts
+from loaders.rdf import facts_to_ntriples
+from loaders.record_cache import CACHE_DIR
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files the loader actually parses."""
+    seen: list[str] = []
+    real = facts_module._read_file
+
+    def spy(path: Path):  # type: ignore[no-untyped-def]
+        seen.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(facts_module, "_read_file", spy)
+    return seen
+
+
+def _triples(seeds: Path, **kwargs) -> str:  # type: ignore[no-untyped-def]
+    return "".join(facts_to_ntriples(load_facts(seeds, workers=1, **kwargs)))
+
+
+def test_unchanged_files_come_from_the_cache(write_seeds, tmp_path: Path, reads: list[str]) -> None:
+    seeds, cache = write_seeds(), tmp_path / "build"
+    clean = _triples(seeds)
+    assert _triples(seeds, cache_dir=cache) == clean
+    assert len(list((cache / CACHE_DIR).glob("*.pickle"))) == 2
+    reads.clear()
+    assert _triples(seeds, cache_dir=cache) == clean
+    assert reads == []
+
+
+def test_one_edited_file_is_read_again_and_the_result_is_a_clean_loads(
+    write_seeds, tmp_path: Path, reads: list[str]
+) -> None:
+    seeds, cache = write_seeds(), tmp_path / "build"
+    _triples(seeds, cache_dir=cache)
+    facts = seeds / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("amount: 1 billion", "amount: 2 billion"), "utf-8")
+    reads.clear()
+    cached = _triples(seeds, cache_dir=cache)
+    assert reads == ["facts.yaml"]
+    assert cached == _triples(seeds)
+    assert '"2000000000"' in cached
+
+
+def test_an_edit_that_breaks_a_reference_is_reported_as_without_cache(write_seeds, tmp_path: Path) -> None:
+    seeds, cache = write_seeds(), tmp_path / "build"
+    load_facts(seeds, cache_dir=cache)
+    (seeds / "sources.yaml").write_text("sources:\n  - id: s2\n    file: a.txt\n    title: T\n", "utf-8")
+    with pytest.raises(FactError) as cached:
+        load_facts(seeds, cache_dir=cache)
+    with pytest.raises(FactError) as clean:
+        load_facts(seeds)
+    assert cached.value.problems == clean.value.problems
+    assert "unknown source 's1'" in str(cached.value)
+
+
+def test_a_file_with_problems_is_not_cached_and_reports_again(write_seeds, tmp_path: Path) -> None:
+    seeds = write_seeds({"bad.yaml": "pledges:\n  - id: BAD\n"})
+    cache = tmp_path / "build"
+    for _ in range(2):
+        with pytest.raises(FactError) as err:
+            load_facts(seeds, cache_dir=cache)
+        assert f"{seeds / 'bad.yaml'}:2:9: pledge 'BAD': id: id 'BAD' cannot form an IRI" in str(err.value)
+    assert len(list((cache / CACHE_DIR).glob("*.pickle"))) == 2
+
+
+def test_a_new_loader_version_or_a_damaged_entry_is_a_miss(
+    write_seeds, tmp_path: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeds, cache = write_seeds(), tmp_path / "build"
+    clean = _triples(seeds, cache_dir=cache)
+    for entry in (cache / CACHE_DIR).glob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    reads.clear()
+    assert _triples(seeds, cache_dir=cache) == clean
+    assert sorted(reads) == ["facts.yaml", "sources.yaml"]
+    monkeypatch.setattr("loaders.record_cache.loader_fingerprint", lambda: "another loader")
+    reads.clear()
+    assert _triples(seeds, cache_dir=cache) == clean
+    assert sorted(reads) == ["facts.yaml", "sources.yaml"]
+    assert len(list((cache / CACHE_DIR).glob("*.pickle"))) == 2  # the old version's entries are pruned
+
+
+def test_build_with_the_cache_is_byte_identical_to_a_clean_build(
+    write_seeds, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What graph/build.py does once it passes its build directory as ``cache_dir``."""
+    import graph.build
+
+    seeds = write_seeds()
+    cached_out, clean_out = tmp_path / "cached", tmp_path / "clean"
+    with monkeypatch.context() as patch:
+        patch.setattr(graph.build, "load_facts", partial(load_facts, cache_dir=cached_out))
+        graph.build.build(seeds, cached_out)
+        facts = seeds / "facts.yaml"
+        facts.write_text(facts.read_text(encoding="utf-8").replace("label: El Salvador", "label: Salvador"), "utf-8")
+        graph.build.build(seeds, cached_out)
+    graph.build.build(seeds, clean_out)
+    assert (cached_out / "aidgraph.ttl").read_bytes() == (clean_out / "aidgraph.ttl").read_bytes()
+    assert b'"Salvador"' in (cached_out / "aidgraph.ttl").read_bytes()
