@@ -13,7 +13,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.cache import STORE_DIR, current_build
+from graph.cache import pin_current_store
 
 __all__ = ["ENGINES", "open_engine", "open_store"]
 
@@ -23,14 +23,17 @@ ENGINES = ("oxigraph", "memory")
 def open_store(seeds_dir: Path, build_dir: Path = Path("build")) -> ox.Store:
     """An Oxigraph store holding the graph of ``seeds_dir`` (ontology included).
 
+    The built store is opened only through the directory whose own manifest was checked against
+    the seeds (see :func:`graph.cache.pin_current_store`): never a store from another build.
+
     Raises
     ------
     FactError
         When the graph must be built and the facts hold problems.
     """
-    built = current_build(seeds_dir, build_dir)
-    if built is not None:
-        return ox.Store.read_only(str(built / STORE_DIR))
+    pinned = pin_current_store(seeds_dir, build_dir)
+    if pinned is not None:
+        return ox.Store.read_only(pinned)
     from graph.build import build_store
 
     store, _ = build_store(seeds_dir)

@@ -4,18 +4,44 @@ Every error a user can cause derives from :class:`AidgraphError`. The library ra
 renders ``Error: …`` once and exits non-zero. Fact problems carry a :class:`Location` so each
 message starts with ``file:line:column``.
 
+A file name or an id may hold a newline or a terminal escape; rendering shows every control
+character escaped (:func:`printable`), so a problem stays one line and never drives the terminal.
+
 Examples
 --------
 >>> str(Problem(Location("seeds/facts/x.yaml", 42, 3), "pledge 'dfc-sv': unknown actor 'dfcc'"))
 "seeds/facts/x.yaml:42:3: pledge 'dfc-sv': unknown actor 'dfcc'"
+>>> print(Problem(Location("a" + chr(10) + "b" + chr(27) + "[31m.yaml"), "no"))
+a\\nb\\x1b[31m.yaml: no
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["AidgraphError", "FactError", "Location", "Problem"]
+__all__ = ["AidgraphError", "FactError", "Location", "Problem", "printable"]
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""C0 and C1 controls (a C1 CSI drives terminals too), line separators and bidirectional controls."""
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped as Python writes them (``\\n``, ``\\x1b``, ``\\u202e``).
+
+    Examples
+    --------
+    >>> print(printable("evil" + chr(27) + "[2J" + chr(10) + "name" + chr(0x202E)))
+    evil\\x1b[2J\\nname\\u202e
+    """
+    return _UNPRINTABLE.sub(lambda m: _NAMED.get(m[0]) or _escape(m[0]), text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class AidgraphError(Exception):
@@ -32,8 +58,8 @@ class Location:
 
     def __str__(self) -> str:
         if not self.line:
-            return self.path
-        return f"{self.path}:{self.line}:{self.column}"
+            return printable(self.path)
+        return f"{printable(self.path)}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True, order=True)
@@ -44,7 +70,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
+        return f"{self.where}: {printable(self.message)}"
 
 
 class FactError(AidgraphError):

@@ -27,7 +27,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from loaders.errors import FactError, Location, Problem
-from loaders.paths import fact_files
+from loaders.paths import scan_fact_files
 from loaders.records import ACTOR_KINDS, ID_PATTERN, SECTIONS, Mention, Record, Source
 from loaders.yamlsource import YamlDocument, read_yaml
 
@@ -94,10 +94,12 @@ def load_facts(
     """
     if not seeds_dir.is_dir():
         raise FactError([Problem(Location(str(seeds_dir)), "no such directory of fact files")])
-    paths = fact_files(seeds_dir)
-    if not paths:
+    scan = scan_fact_files(seeds_dir)
+    paths = scan.files
+    if not paths and not scan.refused:
         raise FactError([Problem(Location(str(seeds_dir)), "no fact files (*.yaml) in this directory")])
     loader = _Loader()
+    loader.problems.extend(Problem(Location(str(path)), reason) for path, reason in scan.refused)
     for done, result in enumerate(_read_all(paths, workers), start=1):
         loader.merge(result)
         if progress is not None:
@@ -122,8 +124,28 @@ def _read_all(paths: list[Path], workers: int | None) -> Iterator[_FileResult]:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=get_context("fork"), initializer=_die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         yield from pool.map(_read_file, paths, chunksize=1)
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a worker: ask Linux to kill this process when the build that started it dies.
+
+    Without this, a build killed with SIGKILL leaves its workers running. ``PR_SET_PDEATHSIG``
+    fires when the parent exits; if it already has, the worker leaves at once. Elsewhere than
+    Linux the call is skipped (the pool's own pipe still ends idle workers).
+    """
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 @dataclass
@@ -364,25 +386,43 @@ class _Loader:
         return True
 
     def _check_cycles(self, field_name: str, wording: str) -> None:
-        reported: set[str] = set()
-        for start in sorted(self.facts.records):
-            chain = [start]
-            while True:
-                value = getattr(self.facts.records[chain[-1]], field_name, None)
-                nexts = [v for v in (value if isinstance(value, list) else [value]) if v in self.facts.records]
-                cycle_at = next((n for n in nexts if n in chain), None)
-                if cycle_at is not None:
-                    if start == cycle_at and start not in reported:
-                        reported.update(chain)
-                        path = " → ".join([*chain, cycle_at])
-                        record = self.facts.records[start]
-                        self.problems.append(
-                            Problem(self.entries[start].at(field_name), f"{record.kind} {start!r} {wording} {path}")
-                        )
-                    break
-                if not nexts or len(chain) > len(self.facts.records):
-                    break
-                chain.append(nexts[0])
+        """Report each cycle of ``field_name`` references once, in time linear in the references.
+
+        Every list element counts (a region's second ``includes`` can close a cycle). Each
+        strongly connected group of records is one cycle report, named from its smallest id,
+        at the reference that starts the shortest way back to it.
+        """
+        import networkx as nx
+
+        records = self.facts.records
+        links = nx.DiGraph()
+        for record_id, record in records.items():
+            value = getattr(record, field_name, None)
+            if value is None:
+                continue
+            for target in value if isinstance(value, list) else [value]:
+                if target in records:
+                    links.add_edge(record_id, target)
+        for group in nx.strongly_connected_components(links):
+            start = min(group)
+            if len(group) == 1 and not links.has_edge(start, start):
+                continue
+            value = getattr(records[start], field_name)
+            targets = value if isinstance(value, list) else [value]
+            back = nx.single_target_shortest_path_length(links, start)
+            distance = dict(back) if not isinstance(back, dict) else back
+            index = min((i for i, t in enumerate(targets) if t in group), key=lambda i: distance[targets[i]])
+            path = nx.shortest_path(links, targets[index], start)
+            at = self.entries[start].at(field_name, index) if isinstance(value, list) else self.entries[start].at(field_name)
+            shown = " → ".join(_elide([start, *path]))
+            self.problems.append(Problem(at, f"{records[start].kind} {start!r} {wording} {shown}"))
+
+
+def _elide(chain: list[str], keep: int = 12) -> list[str]:
+    """A long cycle shown by its ends, so a message stays one readable line."""
+    if len(chain) <= keep:
+        return chain
+    return [*chain[: keep // 2], f"… ({len(chain) - keep} more) …", *chain[-keep // 2 :]]
 
 
 def _resolve(at: Location | Callable[[], Location]) -> Location:
