@@ -158,7 +158,10 @@ def test_a_killed_build_leaves_no_worker_and_its_staging_goes_next_time(tmp_path
     deadline = time.monotonic() + 10
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not [pid for pid in workers if _alive(pid)], "workers outlived the killed build"
+    survivors = [pid for pid in workers if _alive(pid)]
+    for pid in survivors:  # do not leave them running when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert not survivors, "workers outlived the killed build"
     (seeds / "big0.yaml").unlink()
     (seeds / "big1.yaml").unlink()
     subprocess.run(

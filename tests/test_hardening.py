@@ -415,3 +415,15 @@ def test_extract_on_one_long_line_is_bounded(text: str, seed_build) -> None:
     quotes += [str(m["quote"]) for m in draft.mentions]
     assert all(q in text and len(q) <= max(LONG_SENTENCE, 2 * QUOTE_CONTEXT + 200) <= MAX_QUOTE_CHARS for q in quotes)
     assert len(written) < 600_000  # proportional to the candidates drafted, not to the text squared
+
+
+def test_error_a_megabytes_long_quote_is_refused_before_any_parser_sees_it(write_seeds) -> None:
+    from loaders.check import check_all
+
+    quote = "The United States pledged money " * 80_000  # 2.56 MB: rdflib's parser took 46 s on this
+    seeds = write_seeds({"long.yaml": f"source: s1\nmentions:\n  - about: us\n    quote: {quote.strip()}\n"})
+    with _alarm(20):
+        report = check_all(seeds)
+    assert [str(p) for p in report.problems] == [
+        f"{seeds / 'long.yaml'}:4:12: value is 2,559,999 characters; a value in a fact file is at most 10,000"
+    ]
