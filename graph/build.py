@@ -38,7 +38,8 @@ from graph.cache import (
     STORE_MANIFEST,
     fingerprint,
     manifest_bytes,
-    pin_current_store,
+    pin_store,
+    with_articles,
 )
 from graph.export import dump
 from graph.files import write_atomic
@@ -135,13 +136,15 @@ def build(
     out_dir.mkdir(parents=True, exist_ok=True)
     with _build_lock(out_dir, wait):
         _remove_debris(out_dir)
-        key = fingerprint(seeds_dir)
         staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=out_dir))
         try:
+            key = fingerprint(seeds_dir)
             articles: dict[str, str | None] = {}
             store, facts = build_store(seeds_dir, corpus_dir, path=staging, progress=progress, articles=articles)
+            if fingerprint(seeds_dir) != key:  # the manifest must describe what was read
+                raise AidgraphError(f"the fact files changed while {out_dir} was built: build again")
             corpus = articles if corpus_dir is not None else None
-            key = fingerprint(seeds_dir, corpus) if corpus is not None else key
+            key = with_articles(key, corpus)
             turtle = dump(store, "turtle")
             del store  # close the staging store before it moves
             manifest = manifest_bytes(
@@ -155,10 +158,8 @@ def build(
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        pinned = pin_current_store(seeds_dir, out_dir)
-    if pinned is None:  # the inputs changed while building: the store is right for what was read
-        raise AidgraphError(f"the facts or articles changed while {out_dir} was built: build again")
-    store = ox.Store.read_only(pinned)
+        pinned = pin_store(out_dir / STORE_DIR)  # still under the lock: the store just built
+    store = ox.Store.read_only(pinned or str(out_dir / STORE_DIR))
     return BuildResult(store, facts, out_dir / GRAPH_FILE, key, corpus)
 
 

@@ -35,7 +35,9 @@ __all__ = [
     "fingerprint",
     "manifest_bytes",
     "pin_current_store",
+    "pin_store",
     "read_corpus_digests",
+    "with_articles",
 ]
 
 GRAPH_FILE = "aidgraph.ttl"
@@ -72,6 +74,10 @@ def fingerprint(seeds_dir: Path, corpus: dict[str, str | None] | None = None) ->
     >>> fingerprint(empty, {"a.txt": "00"}) == fingerprint(empty, {"a.txt": "01"})
     False
     """
+    return with_articles(_inputs_key(seeds_dir), corpus)
+
+
+def _inputs_key(seeds_dir: Path) -> str:
     digest = hashlib.sha256(_FORMAT_VERSION.encode())
     digest.update(hashlib.sha256(ontology_path().read_bytes()).digest())
     scan = scan_fact_files(seeds_dir) if seeds_dir.is_dir() else None
@@ -83,7 +89,15 @@ def fingerprint(seeds_dir: Path, corpus: dict[str, str | None] | None = None) ->
             digest.update(b"refused\0" + err.reason.encode())
     for path, reason in scan.refused if scan else []:
         digest.update(b"refused\0" + str(path).encode("utf-8", "surrogateescape") + b"\0" + reason.encode())
-    for name, sha in sorted((corpus or {}).items()):
+    return digest.hexdigest()
+
+
+def with_articles(key: str, corpus: dict[str, str | None] | None) -> str:
+    """The fingerprint ``key`` of the seeds extended by the articles a build read (unchanged without)."""
+    if corpus is None:
+        return key
+    digest = hashlib.sha256(key.encode())
+    for name, sha in sorted(corpus.items()):
         digest.update(b"article\0" + name.encode("utf-8", "surrogateescape") + b"\0" + (sha or "-").encode())
     return digest.hexdigest()
 
@@ -158,7 +172,18 @@ def pin_current_store(seeds_dir: Path, build_dir: Path) -> str | None:
     (``/proc/self/fd/N`` on Linux), so the store opened is the one the manifest describes even if
     a build swaps in another meanwhile, and no build deletes it while this process runs.
     """
-    target = build_dir / STORE_DIR
+    pinned = pin_store(build_dir / STORE_DIR)
+    if pinned is None or not _is_current(_read_json(f"{pinned}/{STORE_MANIFEST}"), seeds_dir):
+        return None
+    return pinned
+
+
+def pin_store(target: Path) -> str | None:
+    """A path to open the store directory ``target`` through, pinned as it is now; None if missing.
+
+    The directory stays readable through the path for as long as this process runs: builds
+    swap in other stores beside it but do not delete one a reader holds.
+    """
     for _ in range(5):  # a build swapped the directory between opening and locking it: look again
         fd, key, fresh = _pin(target)
         if fd is None:
@@ -167,14 +192,10 @@ def pin_current_store(seeds_dir: Path, build_dir: Path) -> str | None:
             now = os.stat(target)
         except OSError:
             now = None
-        if now is None or (now.st_dev, now.st_ino) != key:
-            if fresh:
-                os.close(_PINNED.pop(key))
-            continue
-        pinned = f"/proc/self/fd/{fd}" if os.path.isdir(f"/proc/self/fd/{fd}") else str(target)
-        if not _is_current(_read_json(f"{pinned}/{STORE_MANIFEST}"), seeds_dir):
-            return None
-        return pinned
+        if now is not None and (now.st_dev, now.st_ino) == key:
+            return f"/proc/self/fd/{fd}" if os.path.isdir(f"/proc/self/fd/{fd}") else str(target)
+        if fresh:
+            os.close(_PINNED.pop(key))
     return None
 
 

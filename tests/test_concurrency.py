@@ -69,6 +69,27 @@ def test_a_waiting_build_runs_once_the_other_has_finished(tmp_path: Path) -> Non
     assert _answer(result.store)[0] == "1000000000"
 
 
+def test_error_facts_edited_during_a_build_are_not_swapped_in(tmp_path: Path, monkeypatch) -> None:
+    import graph.build
+    from loaders.errors import AidgraphError
+
+    seeds = _seeds(tmp_path / "seeds", "1 billion")
+    out = tmp_path / "out"
+    real = graph.build.build_store
+
+    def edited_meanwhile(*args, **kwargs):
+        built = real(*args, **kwargs)
+        facts = seeds / "facts.yaml"
+        facts.write_text(facts.read_text().replace("1 billion", "2 billion"))
+        return built
+
+    monkeypatch.setattr(graph.build, "build_store", edited_meanwhile)
+    with pytest.raises(AidgraphError) as changed:
+        graph.build.build(seeds, out)
+    assert str(changed.value) == f"the fact files changed while {out} was built: build again"
+    assert sorted(p.name for p in out.iterdir()) == []  # no store whose manifest would not match
+
+
 def test_a_pinned_reader_keeps_answering_from_the_store_it_checked(tmp_path: Path) -> None:
     import pyoxigraph as ox
 
