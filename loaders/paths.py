@@ -32,7 +32,6 @@ __all__ = [
     "FACT_SUFFIXES",
     "FactFiles",
     "ReadRefused",
-    "fact_files",
     "is_fact_name",
     "read_inside",
     "read_regular",
@@ -111,11 +110,6 @@ def scan_fact_files(seeds_dir: Path) -> FactFiles:
     found.files.sort()
     found.refused.sort()
     return found
-
-
-def fact_files(seeds_dir: Path) -> list[Path]:
-    """The readable fact files under ``seeds_dir``, sorted (see :func:`scan_fact_files` for the rest)."""
-    return scan_fact_files(seeds_dir).files
 
 
 def read_regular(path: Path, limit: int, what: str = "file") -> bytes:
