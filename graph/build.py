@@ -44,7 +44,7 @@ from graph.cache import (
 from graph.export import dump
 from graph.files import write_atomic
 from loaders import FactSet, check_corpus, load_facts
-from loaders.errors import AidgraphError
+from loaders.errors import AidgraphError, printable
 from loaders.rdf import facts_to_ntriples
 from ontology import ontology_path
 
@@ -133,7 +133,6 @@ def build(
     FactError
         When the facts hold problems (nothing is written).
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
     with _build_lock(out_dir, wait):
         _remove_debris(out_dir)
         staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=out_dir))
@@ -165,8 +164,12 @@ def build(
 
 @contextmanager
 def _build_lock(out_dir: Path, wait: float) -> Iterator[None]:
-    """Hold the exclusive build lock of ``out_dir``, waiting up to ``wait`` seconds for it."""
-    fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    """Hold the exclusive build lock of ``out_dir`` (made if missing), waiting up to ``wait`` seconds."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as err:
+        raise AidgraphError(f"cannot build into {printable(str(out_dir))}: {err.strerror or err}") from None
     try:
         deadline = time.monotonic() + wait
         while True:

@@ -270,3 +270,18 @@ def test_concurrent_builds_and_readers_never_mismatch(tmp_path: Path) -> None:
         assert report["wrong"] == []
         hits += report["hits"]
     assert builds >= 6 and hits >= 10, (builds, hits)  # the race was really run
+
+
+@pytest.mark.parametrize("where", ["file/out", "/proc/aidgraph-out"], ids=["parent-is-a-file", "proc"])
+def test_error_an_output_directory_that_cannot_be_made_is_one_line(tmp_path: Path, where: str) -> None:
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+
+    seeds = _seeds(tmp_path / "seeds", "1 billion")
+    (tmp_path / "file").write_text("not a directory")
+    out = tmp_path / where if not where.startswith("/") else Path(where)
+    result = CliRunner().invoke(cli, ["build", "-q", "--seeds", str(seeds), "--out", str(out)])
+    assert result.exit_code == 1
+    reason = "Not a directory" if where.startswith("file") else "No such file or directory"
+    assert result.stderr.splitlines() == [f"Error: cannot build into {out}: {reason}"]
