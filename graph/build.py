@@ -21,7 +21,9 @@ import errno
 import fcntl
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -133,7 +135,7 @@ def build(
     FactError
         When the facts hold problems (nothing is written).
     """
-    with _build_lock(out_dir, wait):
+    with _build_lock(out_dir, wait), _terminate_as_exit():
         _remove_debris(out_dir)
         staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=out_dir))
         try:
@@ -187,6 +189,27 @@ def _build_lock(out_dir: Path, wait: float) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # releases the lock
+
+
+@contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """Turn SIGTERM into SystemExit while building, so a terminated build removes its staging store.
+
+    Only in the main thread and only where SIGTERM has its default action (a host application's
+    own handler is left alone). SIGKILL cannot be caught: the next build removes what it leaves.
+    """
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        yield
+        return
+
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, leave)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _remove_debris(out_dir: Path) -> None:

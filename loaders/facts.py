@@ -124,10 +124,13 @@ def _read_all(paths: list[Path], workers: int | None) -> Iterator[_FileResult]:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         workers, mp_context=get_context("fork"), initializer=_die_with_parent, initargs=(os.getpid(),)
-    ) as pool:
+    )
+    try:
         yield from pool.map(_read_file, paths, chunksize=1)
+    finally:  # on an error or an interruption, files not yet started are not read at all
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _die_with_parent(parent: int) -> None:

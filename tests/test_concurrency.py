@@ -153,7 +153,8 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to find the workers")
-def test_a_killed_build_leaves_no_worker_and_its_staging_goes_next_time(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_a_killed_build_leaves_no_worker_and_its_staging_goes(tmp_path: Path, how: int) -> None:
     seeds = _seeds(tmp_path / "seeds", "1 billion")
     entry = "  - {{id: big{f}-{i}, label: Pledge {i}, pledged_by: dfc, amount: {i}, evidence: [x]}}\n"
     for f in range(2):  # 2 × 2.5 MB: read by parallel workers
@@ -174,8 +175,10 @@ def test_a_killed_build_leaves_no_worker_and_its_staging_goes_next_time(tmp_path
         time.sleep(0.05)
     assert len(workers) >= 2, "the build finished before its workers were seen"
     assert [p for p in out.iterdir() if p.name.startswith(".oxigraph-")]  # the staging store, mid-build
-    build.send_signal(signal.SIGKILL)
-    build.wait()
+    build.send_signal(how)
+    assert build.wait(timeout=60) == (-signal.SIGKILL if how == signal.SIGKILL else 128 + signal.SIGTERM)
+    staged = [p for p in out.iterdir() if p.name.startswith(".oxigraph-")]
+    assert bool(staged) == (how == signal.SIGKILL)  # a terminated build cleans up itself
     deadline = time.monotonic() + 10
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
