@@ -143,7 +143,7 @@ def build(
             articles: dict[str, str | None] = {}
             store, facts = build_store(seeds_dir, corpus_dir, path=staging, progress=progress, articles=articles)
             if fingerprint(seeds_dir) != key:  # the manifest must describe what was read
-                raise AidgraphError(f"the fact files changed while {out_dir} was built: build again")
+                raise AidgraphError(f"the fact files changed while {printable(str(out_dir))} was built: build again")
             corpus = articles if corpus_dir is not None else None
             key = with_articles(key, corpus)
             turtle = dump(store, "turtle")
@@ -183,7 +183,7 @@ def _build_lock(out_dir: Path, wait: float) -> Iterator[None]:
                     if err.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
                         raise
                     raise BuildBusyError(
-                        f"another build is writing {out_dir} (waited {wait:g} s): try again when it has finished"
+                        f"another build is writing {printable(str(out_dir))} (waited {wait:g} s): try again when it has finished"
                     ) from None
                 time.sleep(0.05)
         yield

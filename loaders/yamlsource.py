@@ -38,6 +38,9 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_SCALAR_CHARS = 10_000
 """No value in a fact file is longer: labels and notes are short, quotes shorter still (see records)."""
 
+_MAX_KEY_CHARS = 100
+"""Keys are section and field names; a long key would only make a long message."""
+
 _SAFE_NESTING = 5_000
 """libyaml's composer recurses per nesting level and crashes the process somewhere past 12,000."""
 
@@ -249,6 +252,9 @@ def _to_data(node: yaml.Node, depth: int, name: str, problems: list[Problem], se
             problems.append(Problem(_where(name, key_node), "mapping keys must be plain text"))
             continue
         key = key_node.value
+        if len(key) > _MAX_KEY_CHARS:
+            problems.append(Problem(_where(name, key_node), f"a key is at most {_MAX_KEY_CHARS} characters"))
+            continue
         if key in first_seen:
             problems.append(
                 Problem(_where(name, key_node), f"duplicate key {key!r} (first written on line {first_seen[key]})")
