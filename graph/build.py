@@ -11,8 +11,9 @@ term objects would cost more than the store itself). ``aidgraph build`` leaves i
 Every file is replaced atomically and the store is built in a staging directory and swapped in,
 so an error or an interruption leaves the previous build as it was. Builds into one directory
 take turns: each holds an exclusive ``flock`` on the directory itself (no lock file is left
-behind), and a second build waits up to :data:`LOCK_WAIT` seconds, then fails with one line. Holding the lock, a build removes what
-killed builds left (staging stores, half-written files) and old stores no reader holds.
+behind), and a second build waits up to :data:`LOCK_WAIT` seconds, then fails with one line.
+Holding the lock, a build removes what killed builds left (staging stores, half-written files)
+and old stores no reader holds; a terminated build (SIGTERM) removes its own staging store.
 """
 
 from __future__ import annotations

@@ -84,7 +84,8 @@ def load_facts(
     """Read, validate and cross-check every fact file under ``seeds_dir``.
 
     Files are read and validated in parallel (``workers`` processes; by default one per core
-    when the files are large enough to gain from it), then checked as a set. ``progress`` is
+    when the files are large enough to gain from it), then checked as a set. An entry named like
+    a fact file that cannot be read (a broken link, a FIFO, a directory) is a problem too. ``progress`` is
     called with (files done, files in all) after each file, for a progress bar.
 
     Raises
