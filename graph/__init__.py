@@ -69,7 +69,7 @@ _HOMES = {
     "projection_bytes": ("graph.network.export", "projection_bytes"),
     "push_graph": ("graph.push", "push"),
     "rank": ("graph.network.centrality", "rank"),
-    "read_article": ("loaders.reading", "read_article"),
+    "read_article": ("loaders.extract", "read_article"),
     "read_query": ("graph.query.run", "read_query"),
     "render": ("graph.query.results", "render"),
     "run_query": ("graph.query.run", "run_query"),

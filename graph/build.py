@@ -3,19 +3,32 @@
 The facts become N-Triples text that Oxigraph bulk-loads natively (building millions of Python
 term objects would cost more than the store itself). ``aidgraph build`` leaves in ``build/``:
 
-* ``oxigraph/`` — the persisted store that ``query``, ``centrality``, ``viz`` … open read-only;
+* ``oxigraph/`` — the persisted store that ``query``, ``centrality``, ``viz`` … open read-only,
+  with its manifest inside (``aidgraph-manifest.json``: the fingerprint of the inputs);
 * ``aidgraph.ttl`` — the graph (facts and ontology) in Turtle, byte-identical for the same seeds;
-* ``manifest.json`` — the fingerprint of the inputs, written last.
+* ``manifest.json`` — a copy of the store's manifest, written last.
 
 Every file is replaced atomically and the store is built in a staging directory and swapped in,
-so an error or an interruption leaves the previous build as it was.
+so an error or an interruption leaves the previous build as it was. Builds into one directory
+take turns: each holds an exclusive ``flock`` on the directory itself (no lock file is left
+behind), and a second build waits up to :data:`LOCK_WAIT` seconds, then fails with one line.
+Holding the lock, a build removes what killed builds left (staging stores, half-written files)
+and old stores no reader holds; a terminated build (SIGTERM) removes its own staging store.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
+import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Callable
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,16 +38,31 @@ from graph.cache import (
     GRAPH_FILE,
     MANIFEST_FILE,
     STORE_DIR,
+    STORE_MANIFEST,
     fingerprint,
     manifest_bytes,
+    pin_store,
+    with_articles,
 )
 from graph.export import dump
 from graph.files import write_atomic
 from loaders import FactSet, check_corpus, load_facts
+from loaders.errors import AidgraphError
 from loaders.rdf import facts_to_ntriples
+from loaders.text import printable
 from ontology import ontology_path
 
-__all__ = ["BuildResult", "build", "build_store"]
+__all__ = ["LOCK_WAIT", "BuildBusyError", "BuildResult", "build", "build_store"]
+
+LOCK_WAIT = 120.0
+"""Seconds a build waits for another build of the same directory to finish before giving up."""
+
+_STAGING = ".oxigraph-"
+_OLD = ".old-"
+
+
+class BuildBusyError(AidgraphError):
+    """Another build is writing the same output directory and did not finish in time."""
 
 
 @dataclass
@@ -45,6 +73,8 @@ class BuildResult:
     facts: FactSet
     graph_path: Path
     fingerprint: str
+    corpus: dict[str, str | None] | None = None
+    """The articles read (file → SHA-256 of the bytes read, None if unreadable), with a corpus."""
 
 
 def build_store(
@@ -53,14 +83,21 @@ def build_store(
     *,
     path: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    articles: dict[str, str | None] | None = None,
 ) -> tuple[ox.Store, FactSet]:
     """Load and check the facts under ``seeds_dir`` into an Oxigraph store (on disk at ``path``).
 
-    With ``corpus_dir``, each quote found in its article gets its character offsets;
-    ``progress`` is told of each fact file read (see :func:`loaders.facts.load_facts`).
+    With ``corpus_dir``, each quote found in its article gets its character offsets, and
+    ``articles`` (if given) is filled with the SHA-256 of each article read; ``progress`` is
+    told of each fact file read (see :func:`loaders.facts.load_facts`).
     """
     facts = load_facts(seeds_dir, progress=progress)
-    positions = check_corpus(facts, corpus_dir).positions if corpus_dir else None
+    positions = None
+    if corpus_dir:
+        corpus = check_corpus(facts, corpus_dir)
+        positions = corpus.positions
+        if articles is not None:
+            articles.update(corpus.read)
     data = "".join(facts_to_ntriples(facts, positions=positions)).encode()
     if path is None:
         store = ox.Store()
@@ -80,32 +117,138 @@ def build(
     corpus_dir: Path | None = None,
     *,
     progress: Callable[[int, int], None] | None = None,
+    wait: float = LOCK_WAIT,
 ) -> BuildResult:
-    """Build the store and write ``oxigraph/``, ``aidgraph.ttl`` and ``manifest.json`` into ``out_dir``."""
-    key = fingerprint(seeds_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".oxigraph-", dir=out_dir))
+    """Build the store and write ``oxigraph/``, ``aidgraph.ttl`` and ``manifest.json`` into ``out_dir``.
+
+    Raises
+    ------
+    BuildBusyError
+        When another build holds ``out_dir`` for more than ``wait`` seconds.
+    FactError
+        When the facts hold problems (nothing is written).
+    """
+    with _build_lock(out_dir, wait), _terminate_as_exit():
+        _remove_debris(out_dir)
+        staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=out_dir))
+        try:
+            key = fingerprint(seeds_dir)
+            articles: dict[str, str | None] = {}
+            store, facts = build_store(seeds_dir, corpus_dir, path=staging, progress=progress, articles=articles)
+            if fingerprint(seeds_dir) != key:  # the manifest must describe what was read
+                raise AidgraphError(f"the fact files changed while {printable(str(out_dir))} was built: build again")
+            corpus = articles if corpus_dir is not None else None
+            key = with_articles(key, corpus)
+            turtle = dump(store, "turtle")
+            del store  # close the staging store before it moves
+            manifest = manifest_bytes(
+                key, facts.files, corpus is not None, corpus_dir=corpus_dir, corpus=corpus, store_id=uuid.uuid4().hex
+            )
+            (staging / STORE_MANIFEST).write_bytes(manifest)  # the store carries its own manifest
+            (out_dir / MANIFEST_FILE).unlink(missing_ok=True)  # the copy is stale until the end
+            write_atomic(out_dir / GRAPH_FILE, turtle)
+            _replace_directory(staging, out_dir / STORE_DIR)
+            write_atomic(out_dir / MANIFEST_FILE, manifest)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        pinned = pin_store(out_dir / STORE_DIR)  # still under the lock: the store just built
+    store = ox.Store.read_only(pinned or str(out_dir / STORE_DIR))
+    return BuildResult(store, facts, out_dir / GRAPH_FILE, key, corpus)
+
+
+@contextmanager
+def _build_lock(out_dir: Path, wait: float) -> Iterator[None]:
+    """Hold the exclusive build lock of ``out_dir`` (made if missing), waiting up to ``wait`` seconds."""
     try:
-        store, facts = build_store(seeds_dir, corpus_dir, path=staging, progress=progress)
-        turtle = dump(store, "turtle")
-        (out_dir / MANIFEST_FILE).unlink(missing_ok=True)  # the build is not current until the end
-        write_atomic(out_dir / GRAPH_FILE, turtle)
-        del store  # close the staging store before it moves
-        _replace_directory(staging, out_dir / STORE_DIR)
-        write_atomic(out_dir / MANIFEST_FILE, manifest_bytes(key, facts.files, corpus_dir is not None))
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    store = ox.Store.read_only(str(out_dir / STORE_DIR))
-    return BuildResult(store, facts, out_dir / GRAPH_FILE, key)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as err:
+        raise AidgraphError(f"cannot build into {printable(str(out_dir))}: {err.strerror or err}") from None
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as err:
+                if err.errno not in (errno.EWOULDBLOCK, errno.EAGAIN) or time.monotonic() >= deadline:
+                    if err.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
+                        raise
+                    raise BuildBusyError(
+                        f"another build is writing {printable(str(out_dir))} (waited {wait:g} s): try again when it has finished"
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+@contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """Turn SIGTERM into SystemExit while building, so a terminated build removes its staging store.
+
+    Only in the main thread and only where SIGTERM has its default action (a host application's
+    own handler is left alone). SIGKILL cannot be caught: the next build removes what it leaves.
+    """
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        yield
+        return
+
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, leave)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _remove_debris(out_dir: Path) -> None:
+    """Remove what killed builds left in ``out_dir``; the caller holds the build lock.
+
+    Staging stores and half-written outputs can only belong to a build that held the lock, so
+    all of them are dead. An old store is removed only when no reader holds it (a reader keeps a
+    shared lock on the store directory while it reads; see :mod:`graph.cache`).
+    """
+    for entry in out_dir.iterdir():
+        name = entry.name
+        if name.startswith(_STAGING) and entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        elif name.startswith(_OLD) and entry.is_dir() and not entry.is_symlink():
+            _remove_unless_read(entry, entry / STORE_DIR)
+        elif name.startswith((f".{GRAPH_FILE}.", f".{MANIFEST_FILE}.")) and name.endswith(".tmp"):
+            entry.unlink(missing_ok=True)
+
+
+def _remove_unless_read(folder: Path, store_dir: Path) -> bool:
+    """Delete ``folder`` unless a reader holds ``store_dir`` (its shared lock); True if deleted."""
+    try:
+        fd = os.open(store_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)  # no store inside: nothing can be reading it
+        return True
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False  # in use: the next build will look again
+        shutil.rmtree(folder, ignore_errors=True)
+        return True
+    finally:
+        os.close(fd)
 
 
 def _replace_directory(new: Path, target: Path) -> None:
-    """Put ``new`` in place of ``target`` with renames, so readers see the old or the new, whole."""
+    """Put ``new`` in place of ``target`` with renames, so readers see the old or the new, whole.
+
+    The old directory is deleted at once unless a reader holds it; then a later build does.
+    """
     old = None
     if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=".old-", dir=target.parent))
+        old = Path(tempfile.mkdtemp(prefix=_OLD, dir=target.parent))
         target.rename(old / target.name)
     new.rename(target)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        _remove_unless_read(old, old / target.name)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.cache import STORE_DIR, current_build
+from graph.cache import pin_current_store
 from graph.errors import AidgraphError, AidgraphWarning
 
 __all__ = ["open_store", "require_seeds"]
@@ -22,15 +22,18 @@ __all__ = ["open_store", "require_seeds"]
 def open_store(seeds_dir: Path, build_dir: Path = Path("build"), corpus_dir: Path | None = None) -> ox.Store:
     """An Oxigraph store holding the graph of ``seeds_dir`` (ontology included).
 
+    The built store is opened only through the directory whose own manifest was checked against
+    the seeds (see :func:`graph.cache.pin_current_store`): never a store from another build.
+
     Raises
     ------
     FactError
         When the graph must be built and the facts hold problems.
     """
     require_seeds(seeds_dir)
-    built = current_build(seeds_dir, build_dir)
-    if built is not None:
-        return ox.Store.read_only(str(built / STORE_DIR))
+    pinned = pin_current_store(seeds_dir, build_dir)
+    if pinned is not None:
+        return ox.Store.read_only(pinned)
     from graph.build import build_store
 
     if corpus_dir is None:

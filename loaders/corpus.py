@@ -2,7 +2,12 @@
 
 The project keeps short quotes, never the articles; given the corpus directory, this module
 proves each quote occurs verbatim in its source and that each document is the one curated
-(same SHA-256), and gives the quote's character offsets for Web Annotation position selectors.
+(same SHA-256; a source without ``sha256`` is a problem, since nothing then proves it), and gives
+the quote's character offsets for Web Annotation position selectors.
+
+A source's file is read only from inside the corpus directory (its name was checked when the
+facts were loaded; here a symbolic link out of the directory is refused too), only if it is a
+regular file, and only up to :data:`MAX_ARTICLE_BYTES`.
 
 Examples
 --------
@@ -17,8 +22,11 @@ from pathlib import Path
 
 from loaders.errors import Problem
 from loaders.facts import FactSet
+from loaders.paths import MAX_ARTICLE_BYTES, ReadRefused, read_inside
 
-__all__ = ["CorpusReport", "check_corpus", "sha256_of"]
+__all__ = ["CorpusReport", "check_corpus", "read_article_bytes", "sha256_of"]
+
+"""A news article is tens of kilobytes; anything over 4 MiB is refused, not read."""
 
 
 def sha256_of(data: bytes) -> str:
@@ -32,6 +40,19 @@ class CorpusReport:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.positions: dict[tuple[str, str], tuple[int, int]] = {}
+        self.read: dict[str, str | None] = {}
+        """Each source file looked for → the SHA-256 of the bytes read (None when unreadable)."""
+
+
+def read_article_bytes(corpus_dir: Path, name: str) -> bytes:
+    """The bytes of the article ``name`` of ``corpus_dir``, refusing anything that leads out of it.
+
+    Raises
+    ------
+    ReadRefused
+        With a one-line reason: outside the corpus, not a regular file, too large, unreadable.
+    """
+    return read_inside(corpus_dir, name, MAX_ARTICLE_BYTES, "article")
 
 
 def check_corpus(facts: FactSet, corpus_dir: Path) -> CorpusReport:
@@ -44,16 +65,24 @@ def check_corpus(facts: FactSet, corpus_dir: Path) -> CorpusReport:
     texts: dict[str, str] = {}
     for source_id, source in sorted(facts.sources.items()):
         where = facts.source_where[source_id]
-        path = corpus_dir / source.file
-        try:
-            data = path.read_bytes()
-        except OSError:
+        report.read[source.file] = None
+        if not (corpus_dir / source.file).exists() and not (corpus_dir / source.file).is_symlink():
             report.problems.append(
                 Problem(where, f"source {source_id!r}: file {source.file!r} not found in {corpus_dir}")
             )
             continue
+        try:
+            data = read_article_bytes(corpus_dir, source.file)
+        except ReadRefused as err:
+            report.problems.append(Problem(where, f"source {source_id!r}: {err.reason}"))
+            continue
         digest = sha256_of(data)
-        if source.sha256 and source.sha256 != digest:
+        report.read[source.file] = digest
+        if source.sha256 is None:
+            report.problems.append(
+                Problem(where, f"source {source_id!r}: no sha256 to prove the article is the one curated (add 'sha256: {digest}')")
+            )
+        elif source.sha256 != digest:
             report.problems.append(
                 Problem(where, f"source {source_id!r}: sha256 is {digest}, the registry says {source.sha256}")
             )

@@ -4,10 +4,15 @@ Every error a user can cause derives from :class:`AidgraphError`. The library ra
 renders ``Error: …`` once and exits non-zero. Fact problems carry a :class:`Location` so each
 message starts with ``file:line:column``.
 
+A file name or an id may hold a newline or a terminal escape; rendering shows every control
+character escaped (:func:`loaders.text.printable`), so a problem stays one line and never drives the terminal.
+
 Examples
 --------
 >>> str(Problem(Location("seeds/facts/x.yaml", 42, 3), "pledge 'dfc-sv': unknown actor 'dfcc'"))
 "seeds/facts/x.yaml:42:3: pledge 'dfc-sv': unknown actor 'dfcc'"
+>>> print(Problem(Location("a" + chr(10) + "b" + chr(27) + "[31m.yaml"), "no"))
+a\\nb\\x1b[31m.yaml: no
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["AidgraphError", "FactError", "Location", "Problem"]
+from loaders.text import printable
 
+__all__ = ["AidgraphError", "FactError", "Location", "Problem"]
 
 class AidgraphError(Exception):
     """Root of every error aidgraph raises for something the user can fix."""
@@ -32,8 +38,8 @@ class Location:
 
     def __str__(self) -> str:
         if not self.line:
-            return self.path
-        return f"{self.path}:{self.line}:{self.column}"
+            return printable(self.path)
+        return f"{printable(self.path)}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True, order=True)
@@ -44,7 +50,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
+        return f"{self.where}: {printable(self.message)}"
 
 
 class FactError(AidgraphError):

@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from loaders.errors import FactError, Location, Problem
-from loaders.paths import fact_files
+from loaders.paths import scan_fact_files
 from loaders.records import ACTOR_KINDS, ID_PATTERN, SECTIONS, Mention, Record, Source
 from loaders.yamlsource import YamlDocument, read_yaml
 
@@ -90,10 +90,11 @@ def load_facts(
     """Read, validate and cross-check every fact file under ``seeds_dir``.
 
     Files are read and validated in parallel (``workers`` processes; by default one per core
-    when the files are large enough to gain from it), then checked as a set. ``progress`` is
-    called with (files done, files in all) after each file, for a progress bar. With
-    ``cache_dir`` (a build directory), each file's validated entries are kept there and reused
-    while the file's bytes are unchanged (:mod:`loaders.record_cache`); the set-wide checks
+    when the files are large enough to gain from it), then checked as a set. An entry named like
+    a fact file that cannot be read (a broken link, a FIFO, a directory) is a problem too.
+    ``progress`` is called with (files done, files in all) after each file, for a progress bar.
+    With ``cache_dir`` (a build directory), each file's validated entries are kept there and
+    reused while the file's bytes are unchanged (:mod:`loaders.record_cache`); the set-wide checks
     always run again, so the result is the same as without a cache.
 
     Raises
@@ -103,11 +104,13 @@ def load_facts(
     """
     if not seeds_dir.is_dir():
         raise FactError([Problem(Location(str(seeds_dir)), "no such directory of fact files")])
-    paths = fact_files(seeds_dir)
-    if not paths:
+    scan = scan_fact_files(seeds_dir)
+    paths = scan.files
+    if not paths and not scan.refused:
         raise FactError([Problem(Location(str(seeds_dir)), "no fact files (*.yaml) in this directory")])
     with _collector_paused():
         loader = _Loader()
+        loader.problems.extend(Problem(Location(str(path)), reason) for path, reason in scan.refused)
         results = _read_all(paths, workers) if cache_dir is None else _read_cached(paths, workers, cache_dir)
         for done, result in enumerate(results, start=1):
             loader.merge(result)
@@ -152,8 +155,31 @@ def _read_all(paths: list[Path], workers: int | None) -> Iterator[_FileResult]:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+    pool = ProcessPoolExecutor(
+        workers, mp_context=get_context("fork"), initializer=_die_with_parent, initargs=(os.getpid(),)
+    )
+    try:
         yield from pool.map(_read_file, paths, chunksize=1)
+    finally:  # on an error or an interruption, files not yet started are not read at all
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a worker: ask Linux to kill this process when the build that started it dies.
+
+    Without this, a build killed with SIGKILL leaves its workers running. ``PR_SET_PDEATHSIG``
+    fires when the parent exits; if it already has, the worker leaves at once. Elsewhere than
+    Linux the call is skipped (the pool's own pipe still ends idle workers).
+    """
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _read_cached(paths: list[Path], workers: int | None, cache_dir: Path) -> Iterator[_FileResult]:
@@ -418,26 +444,43 @@ class _Loader:
         return True
 
     def _check_cycles(self, field_name: str, wording: str) -> None:
-        reported: set[str] = set()
-        linked = (record_id for record_id, record in self.facts.records.items() if getattr(record, field_name, None))
-        for start in sorted(linked):  # a record without the field starts no cycle
-            chain = [start]
-            while True:
-                value = getattr(self.facts.records[chain[-1]], field_name, None)
-                nexts = [v for v in (value if isinstance(value, list) else [value]) if v in self.facts.records]
-                cycle_at = next((n for n in nexts if n in chain), None)
-                if cycle_at is not None:
-                    if start == cycle_at and start not in reported:
-                        reported.update(chain)
-                        path = " → ".join([*chain, cycle_at])
-                        record = self.facts.records[start]
-                        self.problems.append(
-                            Problem(self.entries[start].at(field_name), f"{record.kind} {start!r} {wording} {path}")
-                        )
-                    break
-                if not nexts or len(chain) > len(self.facts.records):
-                    break
-                chain.append(nexts[0])
+        """Report each cycle of ``field_name`` references once, in time linear in the references.
+
+        Every list element counts (a region's second ``includes`` can close a cycle). Each
+        strongly connected group of records is one cycle report, named from its smallest id,
+        at the reference that starts the shortest way back to it.
+        """
+        import networkx as nx
+
+        records = self.facts.records
+        links = nx.DiGraph()
+        for record_id, record in records.items():
+            value = getattr(record, field_name, None)
+            if value is None:
+                continue
+            for target in value if isinstance(value, list) else [value]:
+                if target in records:
+                    links.add_edge(record_id, target)
+        for group in nx.strongly_connected_components(links):
+            start = min(group)
+            if len(group) == 1 and not links.has_edge(start, start):
+                continue
+            value = getattr(records[start], field_name)
+            targets = value if isinstance(value, list) else [value]
+            back = nx.single_target_shortest_path_length(links, start)
+            distance = dict(back) if not isinstance(back, dict) else back
+            index = min((i for i, t in enumerate(targets) if t in group), key=lambda i: distance[targets[i]])
+            path = nx.shortest_path(links, targets[index], start)
+            at = self.entries[start].at(field_name, index) if isinstance(value, list) else self.entries[start].at(field_name)
+            shown = " → ".join(_elide([start, *path]))
+            self.problems.append(Problem(at, f"{records[start].kind} {start!r} {wording} {shown}"))
+
+
+def _elide(chain: list[str], keep: int = 12) -> list[str]:
+    """A long cycle shown by its ends, so a message stays one readable line."""
+    if len(chain) <= keep:
+        return chain
+    return [*chain[: keep // 2], f"… ({len(chain) - keep} more) …", *chain[-keep // 2 :]]
 
 
 def _resolve(at: Location | Callable[[], Location]) -> Location:

@@ -1,7 +1,8 @@
-"""Bounded reads of what users point the tool at: a query file, standard input, an article.
+"""Bounded reads of what users hand the tool as text: a query file, or standard input.
 
-Nothing is read without a size limit, nothing but a regular file (or standard input) is read,
-and bytes that are not UTF-8 are one clear error, never a traceback.
+Nothing is read without a size limit, nothing but a regular file (or standard input) is read
+(:func:`loaders.paths.read_regular`), and bytes that are not UTF-8 are one clear error, never a
+traceback.
 
 Examples
 --------
@@ -13,23 +14,19 @@ Examples
 >>> read_text(path, limit=3, what="query")
 Traceback (most recent call last):
 ...
-loaders.errors.AidgraphError: the query in ... is larger than 3 bytes
+loaders.errors.AidgraphError: .../q.rq: query is larger than the limit of 3 bytes
 """
 
 from __future__ import annotations
 
-import os
-import stat
 import sys
 from pathlib import Path
 
 from loaders.errors import AidgraphError
+from loaders.paths import ReadRefused, read_regular, size_text
 from loaders.text import printable
 
-__all__ = ["MAX_ARTICLE_BYTES", "read_article", "read_text"]
-
-MAX_ARTICLE_BYTES = 16 * 1024 * 1024
-"""The largest article read (16 MiB): news articles are a few tens of kilobytes."""
+__all__ = ["read_text"]
 
 
 def read_text(path: Path, *, limit: int, what: str) -> str:
@@ -38,33 +35,21 @@ def read_text(path: Path, *, limit: int, what: str) -> str:
     Raises
     ------
     AidgraphError
-        For a missing or unreadable file, one that is not a regular file, one over ``limit``
-        bytes, or bytes that are not UTF-8.
+        One line naming the file: missing or unreadable, not a regular file, over ``limit``
+        bytes, or not UTF-8.
     """
-    name = "standard input" if str(path) == "-" else printable(str(path))
-    try:
-        if str(path) == "-":
-            data = sys.stdin.buffer.read(limit + 1)
-        else:
-            with open(path, "rb", opener=_nonblocking) as stream:
-                if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-                    raise AidgraphError(f"{name} is not a regular file: give the {what} as a file")
-                data = stream.read(limit + 1)
-    except OSError as err:
-        raise AidgraphError(f"cannot read the {what} in {name}: {err.strerror or err}") from None
-    if len(data) > limit:
-        raise AidgraphError(f"the {what} in {name} is larger than {limit:,} bytes")
+    if str(path) == "-":
+        name = "standard input"
+        data = sys.stdin.buffer.read(limit + 1)
+        if len(data) > limit:
+            raise AidgraphError(f"{name}: {what} is larger than the limit of {size_text(limit)}")
+    else:
+        name = printable(str(path))
+        try:
+            data = read_regular(path, limit, what)
+        except ReadRefused as err:
+            raise AidgraphError(f"{name}: {err.reason}") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise AidgraphError(f"the {what} in {name} is not UTF-8 text (byte {err.start})") from None
-
-
-def read_article(path: Path) -> str:
-    """The text of an article file (``-`` for standard input), within :data:`MAX_ARTICLE_BYTES`."""
-    return read_text(path, limit=MAX_ARTICLE_BYTES, what="article")
-
-
-def _nonblocking(path: str, flags: int) -> int:
-    """Open without blocking, so a FIFO is refused instead of waited on."""
-    return os.open(path, flags | os.O_NONBLOCK)
+        raise AidgraphError(f"{name}: {what} is not UTF-8 text (byte {err.start})") from None

@@ -31,6 +31,7 @@ from loaders.values import ID_PATTERN, check_duration, check_partial_date, parse
 __all__ = [
     "ACTOR_KINDS",
     "ID_PATTERN",
+    "MAX_QUOTE_CHARS",
     "SECTIONS",
     "Agency",
     "Country",
@@ -57,6 +58,33 @@ def _text_amount(value: Any) -> Any:
     return parse_amount(value) if isinstance(value, str) else value
 
 
+MAX_QUOTE_CHARS = 2_000
+"""A quote is a short verbatim excerpt; longer text is a sign of pasting an article (or an attack)."""
+
+
+def _short_quote(value: str) -> str:
+    if len(value) > MAX_QUOTE_CHARS:
+        raise ValueError(
+            f"a quote is a short verbatim excerpt: at most {MAX_QUOTE_CHARS:,} characters (this one has {len(value):,})"
+        )
+    return value
+
+
+def _file_name(value: str) -> str:
+    """A source's file is a plain name inside the corpus directory: no path, nothing to escape it."""
+    if (
+        value in (".", "..")
+        or any(c in value for c in "/\\\0")
+        or any(ord(c) < 32 or ord(c) == 127 for c in value)
+        or len(value.encode()) > 255
+    ):
+        raise ValueError(
+            f"{value!r} is not a file name in the corpus directory: "
+            "give the article's name alone (no '/', '\\', '..' or control characters)"
+        )
+    return value
+
+
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Ids = Annotated[list[Id], BeforeValidator(_one_or_many)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -79,11 +107,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
 
+QuoteText = Annotated[Text, AfterValidator(_short_quote)]
+FileName = Annotated[Text, AfterValidator(_file_name)]
+
+
 class EvidenceItem(_Strict):
     """A verbatim quote and the source it is from (defaults to the file's ``source``)."""
 
     source: Id | None = None
-    quote: Text
+    quote: QuoteText
 
 
 def _quote_or_mapping(value: Any) -> Any:
@@ -203,7 +235,7 @@ class Source(_Strict):
 
     kind: ClassVar[str] = "source"
     id: Id
-    file: Text
+    file: FileName
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = None
     title: Text
     outlet: Text | None = None
@@ -217,7 +249,7 @@ class Mention(_Strict):
     kind: ClassVar[str] = "mention"
     about: Id
     source: Id | None = None
-    quote: Text
+    quote: QuoteText
 
 
 SECTIONS: dict[str, type[_Strict]] = {

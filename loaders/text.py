@@ -15,7 +15,7 @@ Examples
 from __future__ import annotations
 
 import difflib
-import unicodedata
+import re
 from collections.abc import Iterable
 
 __all__ = ["did_you_mean", "printable", "shorten"]
@@ -32,17 +32,28 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""C0 and C1 controls (a C1 CSI drives terminals too), line separators and bidirectional controls."""
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def printable(text: str) -> str:
-    """``text`` safe for a terminal: control and format characters shown as Python escapes.
+    """``text`` safe for a terminal: control characters escaped as Python writes them (``\\n``, ``\\x1b``).
 
     Labels, ids, file names and server answers reach messages and tables; a newline there would
-    break the one-line format, an escape sequence would drive the terminal. Spaces of every kind
-    stay as they are.
+    break the one-line format, an escape sequence or a bidirectional control would drive the
+    terminal.
+
+    Examples
+    --------
+    >>> print(printable("evil" + chr(27) + "[2J" + chr(10) + "name" + chr(0x202E)))
+    evil\\x1b[2J\\nname\\u202e
     """
-    if text.isprintable():
-        return text
-    return "".join(char if char.isprintable() or unicodedata.category(char) == "Zs" else _escape(char) for char in text)
+    return _UNPRINTABLE.sub(lambda m: _NAMED.get(m[0]) or _escape(m[0]), text)
 
 
 def _escape(char: str) -> str:
-    return repr(char)[1:-1] if char in "\n\r\t" else f"\\x{ord(char):02x}" if ord(char) < 256 else f"\\u{ord(char):04x}"
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+

@@ -27,13 +27,19 @@ import yaml
 
 from loaders.errors import FactError, Location, Problem
 
-__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "YamlDocument", "read_yaml", "read_yaml_text"]
+__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_SCALAR_CHARS", "YamlDocument", "read_yaml", "read_yaml_text"]
 
 MAX_DEPTH = 32
 """Fact files are at most a few levels deep; anything deeper is an error, not a stack overflow."""
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """A fact file of more than 16 MiB is refused before parsing: split it (one file per article)."""
+
+MAX_SCALAR_CHARS = 10_000
+"""No value in a fact file is longer: labels and notes are short, quotes shorter still (see records)."""
+
+_MAX_KEY_CHARS = 100
+"""Keys are section and field names; a long key would only make a long message."""
 
 _SAFE_NESTING = 5_000
 """libyaml's composer recurses per nesting level and crashes the process somewhere past 12,000."""
@@ -117,6 +123,8 @@ class YamlDocument:
 
 def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
     """Read and compose one fact file, raising :class:`FactError` for anything unsafe or malformed."""
+    from loaders.paths import ReadRefused, read_regular
+
     name = display or str(path)
     try:
         size = path.stat().st_size
@@ -125,7 +133,9 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
                 f"file is {size / 2**20:.1f} MiB; fact files must be under {MAX_FILE_BYTES // 2**20} MiB (split it)"
             )
             raise FactError([Problem(Location(name), message)])
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_FILE_BYTES, "fact file")
+    except ReadRefused as err:
+        raise FactError([Problem(Location(name), err.reason)]) from None
     except OSError as err:
         raise FactError([Problem(Location(name), f"cannot read file: {err.strerror}")]) from None
     try:
@@ -228,6 +238,10 @@ def _to_data(node: yaml.Node, depth: int, name: str, problems: list[Problem], se
         problems.append(Problem(_where(name, node), f"nested more than {MAX_DEPTH} levels deep"))
         return None
     if isinstance(node, yaml.ScalarNode):
+        if len(node.value) > MAX_SCALAR_CHARS:
+            message = f"value is {len(node.value):,} characters; a value in a fact file is at most {MAX_SCALAR_CHARS:,}"
+            problems.append(Problem(_where(name, node), message))
+            return None
         return None if not node.style and node.value in _NULLS else node.value
     if isinstance(node, yaml.SequenceNode):
         return [_to_data(item, depth + 1, name, problems, seen) for item in node.value]
@@ -238,6 +252,9 @@ def _to_data(node: yaml.Node, depth: int, name: str, problems: list[Problem], se
             problems.append(Problem(_where(name, key_node), "mapping keys must be plain text"))
             continue
         key = key_node.value
+        if len(key) > _MAX_KEY_CHARS:
+            problems.append(Problem(_where(name, key_node), f"a key is at most {_MAX_KEY_CHARS} characters"))
+            continue
         if key in first_seen:
             problems.append(
                 Problem(_where(name, key_node), f"duplicate key {key!r} (first written on line {first_seen[key]})")

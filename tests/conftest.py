@@ -18,6 +18,7 @@ MINIMAL_SOURCES = """\
 sources:
   - id: s1
     file: article.txt
+    sha256: 3a5b2d3eac16a3b53b996779b66a80adf6524e58edd9d5dcbb5e90c70d32881f
     title: An article
 """
 MINIMAL_FACTS = """\

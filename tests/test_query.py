@@ -333,13 +333,13 @@ def test_error_query_file_that_is_not_utf8_or_too_large(tmp_path: Path) -> None:
     latin = tmp_path / "latin.rq"
     latin.write_bytes("ASK { ?s rdfs:label \"caf\u00e9\" }".encode("latin-1"))
     result = run("--file", str(latin))
-    assert (result.exit_code, result.stderr.strip()) == (1, f"Error: the query in {latin} is not UTF-8 text (byte 24)")
+    assert (result.exit_code, result.stderr.strip()) == (1, f"Error: {latin}: query is not UTF-8 text (byte 24)")
     result = run("--file", "/dev/zero")
     assert (result.exit_code, result.stderr.strip()) == (
-        1, "Error: /dev/zero is not a regular file: give the query as a file"
+        1, "Error: /dev/zero: query is a character device, not a regular file"
     )
     result = CliRunner().invoke(cli, ["query", "--seeds", SEEDS, "-"], input=b"\xff")
-    assert (result.exit_code, result.stderr.strip()) == (1, "Error: the query in standard input is not UTF-8 text (byte 0)")
+    assert (result.exit_code, result.stderr.strip()) == (1, "Error: standard input: query is not UTF-8 text (byte 0)")
 
 
 def test_error_endless_standard_input_is_cut_at_the_limit() -> None:
@@ -356,7 +356,7 @@ def test_error_endless_standard_input_is_cut_at_the_limit() -> None:
             return len(buffer)
 
     result = CliRunner().invoke(cli, ["query", "--seeds", SEEDS, "-"], input=_io.BufferedReader(Endless()))
-    assert result.stderr.strip() == f"Error: the query in standard input is larger than {MAX_QUERY_CHARS:,} bytes"
+    assert result.stderr.strip() == f"Error: standard input: query is larger than the limit of {MAX_QUERY_CHARS:,} bytes"
 
 
 def test_terminal_control_characters_in_data_are_shown_escaped_in_tables() -> None:
@@ -370,5 +370,5 @@ def test_terminal_control_characters_in_data_are_shown_escaped_in_tables() -> No
 def test_error_extract_refuses_endless_and_special_files() -> None:
     result = CliRunner().invoke(cli, ["extract", "/dev/zero", "--seeds", SEEDS])
     assert (result.exit_code, result.stderr.strip()) == (
-        1, "Error: /dev/zero is not a regular file: give the article as a file"
+        1, "Error: /dev/zero: article is a character device, not a regular file"
     )

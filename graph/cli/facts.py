@@ -134,14 +134,14 @@ def export(
 
 
 @cli.command()
-@click.argument("article", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.argument("article_path", metavar="ARTICLE", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--source-id", metavar="ID", help="Id for the article in the source registry (default: from its file name)."
 )
 @output_option(help="Draft file to write ('-' or nothing for standard output).")
 @click.option("--force", is_flag=True, help="Replace a file under the seeds directory.")
 @seeds_option
-def extract(article: Path, source_id: str | None, output: Path | None, force: bool, seeds: Path) -> None:
+def extract(article_path: Path, source_id: str | None, output: Path | None, force: bool, seeds: Path) -> None:
     """Draft facts from a new article for a person to confirm.
 
     Finds money amounts (with donor, recipients and program from the same sentence), every name
@@ -156,8 +156,10 @@ def extract(article: Path, source_id: str | None, output: Path | None, force: bo
     """
     import graph
 
+    article = graph.read_article(article_path)
+    facts = graph.load_facts(seeds)
     draft = graph.draft_article(
-        graph.read_article(article), file=article.name, facts=graph.load_facts(seeds), source_id=source_id
+        article.text, file=article.file, facts=facts, source_id=source_id, sha256=article.sha256
     )
     counts = f"{len(draft.pledges)} pledges, {len(draft.mentions)} known names, {len(draft.candidates)} new names"
     what = f"{counts}, {len(draft.hints)} date hints (all drafts to confirm)"
