@@ -45,15 +45,23 @@ def open_engine(
     endpoint: str | None = None,
     graph: str | None = None,
     timeout: float = 30.0,
+    user: str | None = None,
+    password: str | None = None,
 ) -> Any:
-    """What answers the queries: a remote endpoint if given, else the Oxigraph or rdflib store."""
+    """What answers the queries: a remote endpoint if given, else the Oxigraph or rdflib store.
+
+    Every engine's answers come out alike (lists sorted, booleans canonical: see
+    :mod:`graph.query.canonical`); ``user`` and ``password`` log in to the endpoint.
+    """
     if endpoint is not None:
         from graph.query.remote import RemoteStore
 
-        return RemoteStore(endpoint, graph=graph, timeout=timeout)
+        return RemoteStore(endpoint, graph=graph, timeout=timeout, user=user, password=password)
+    from graph.query.canonical import Canonical
+
     if store == "memory":
         from graph.build import build_graph
         from graph.query.engines import RdflibStore
 
-        return RdflibStore(build_graph(seeds_dir)[0])
-    return open_store(seeds_dir, build_dir)
+        return Canonical(RdflibStore(build_graph(seeds_dir)[0]))
+    return Canonical(open_store(seeds_dir, build_dir))
