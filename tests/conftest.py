@@ -111,3 +111,29 @@ def seed_store(tmp_path_factory: pytest.TempPathFactory):
     from graph.store import open_store
 
     return open_store(SEEDS, tmp_path_factory.mktemp("no-build"))
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
+    """A real `oxigraph serve` on 127.0.0.1 (see tests/servers.py); its query URL."""
+    from tests.servers import OxigraphServer
+
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-server"))
+    try:
+        yield server.endpoint
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory):
+    """Virtuoso Open Source (Debian's virtuoso-opensource) with a login that may update."""
+    from tests.servers import VirtuosoServer
+
+    if VirtuosoServer.binary() is None:
+        pytest.skip("Virtuoso is not installed: `make system-deps` installs Debian's virtuoso-opensource")
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
+    try:
+        yield server
+    finally:
+        server.stop()

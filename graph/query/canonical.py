@@ -35,6 +35,9 @@ _GROUP_CONCAT = re.compile(
 )
 
 
+_ASSIGNMENT = re.compile(r"\bAS\s*[?$](?P<variable>\w+)", re.IGNORECASE)
+
+
 class Canonical:
     """An engine whose answers go through :func:`canonical_answer` (see the module docstring)."""
 
@@ -46,9 +49,30 @@ class Canonical:
 
 
 def list_columns(query: str) -> dict[str, str]:
-    """The variables ``query`` fills with ``GROUP_CONCAT(…; separator=S)``, each with its ``S``."""
-    return {m["variable"]: json.loads('"' + m["separator"][1:-1].replace("\\'", "'") + '"')
-            for m in _GROUP_CONCAT.finditer(query)}
+    """The variables ``query`` fills with ``GROUP_CONCAT(…; separator=S)``, each with its ``S``.
+
+    A variable bound from an expression over such a list (``BIND(IF(…, ?names) AS ?shown)``)
+    is a list too: sorting a value without the separator changes nothing.
+
+    Examples
+    --------
+    >>> list_columns('SELECT ?b { { SELECT (GROUP_CONCAT(?x; separator="|") AS ?a) {} } BIND(UCASE(?a) AS ?b) }')
+    {'a': '|', 'b': '|'}
+    """
+    lists = {m["variable"]: json.loads('"' + m["separator"][1:-1].replace("\\'", "'") + '"')
+             for m in _GROUP_CONCAT.finditer(query)}
+    assignments = [(m["variable"], _expression_before(query, m.start())) for m in _ASSIGNMENT.finditer(query)]
+    changed = True
+    while changed:
+        changed = False
+        for variable, expression in assignments:
+            if variable in lists:
+                continue
+            used = next((v for v in re.findall(r"[?$](\w+)", expression) if v in lists), None)
+            if used is not None:
+                lists[variable] = lists[used]
+                changed = True
+    return lists
 
 
 def canonical_term(term: Any, separator: str | None = None) -> Any:
@@ -84,6 +108,19 @@ def solutions(variables: list[str], rows: Iterable[list[Any]]) -> ox.QuerySoluti
     bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
     document = {"head": {"vars": variables}, "results": {"bindings": bindings}}
     return ox.parse_query_results(json.dumps(document).encode(), format=ox.QueryResultsFormat.JSON)
+
+
+def _expression_before(query: str, end: int) -> str:
+    """The expression between the parenthesis opened before ``end`` and ``end`` (``(expr AS ?v)``)."""
+    depth = 0
+    for index in range(end - 1, -1, -1):
+        if query[index] == ")":
+            depth += 1
+        elif query[index] == "(":
+            if depth == 0:
+                return query[index + 1 : end]
+            depth -= 1
+    return ""
 
 
 def _json_term(term: Any) -> Mapping[str, Any]:
