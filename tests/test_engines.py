@@ -224,3 +224,42 @@ def test_virtuoso_push_with_a_login_then_every_named_query_answers_the_same(virt
     assert remote.keys() == embedded.keys()
     for name in embedded:
         assert remote[name] == embedded[name], name
+
+
+@pytest.mark.slow
+def test_virtuoso_cli_push_with_user_and_password_from_the_environment(virtuoso, seed_store, monkeypatch) -> None:
+    monkeypatch.setenv("AIDGRAPH_PASSWORD", virtuoso.password)
+    graph = "https://example.org/cli-copy"
+    args = ["push", "--endpoint", virtuoso.endpoint, "--user", virtuoso.user, "--graph", graph]
+    result = CliRunner().invoke(cli, [*args, "--seeds", str(ROOT / "seeds")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Pushed {len(seed_store)} triples into <{graph}> (graph store protocol)\n"
+    kinds = run_query(RemoteStore(virtuoso.endpoint, graph=graph), resolve(named="pledge-kinds")[0])
+    column = kinds.variables.index("newMoney")
+    assert {row[column].value for row in kinds.rows if row[column]} == {"true"}  # Virtuoso sends "1"
+    ask = CliRunner().invoke(cli, ["query", "ASK { aid:dfc a ag:Agency }", "--endpoint", virtuoso.endpoint, "--graph", graph])
+    assert (ask.exit_code, ask.stdout) == (0, "true\n")
+
+
+@pytest.mark.slow
+def test_error_virtuoso_wrong_password_leaves_the_graph_as_it_was(virtuoso, seed_store) -> None:
+    graph = "https://example.org/guarded"
+    push(seed_store, virtuoso.endpoint, graph=graph, user=virtuoso.user, password=virtuoso.password)
+    with pytest.raises(EndpointError) as error:
+        push(seed_store, virtuoso.endpoint, graph=graph, user=virtuoso.user, password="wrong")
+    crud = virtuoso.endpoint + "-graph-crud-auth"
+    assert str(error.value) == f"{crud} refused the login of user 'aidgraph' from --user (HTTP 401)"
+    count = run_query(RemoteStore(virtuoso.endpoint, graph=graph), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert count.records() == [{"n": len(seed_store)}]
+
+
+@pytest.mark.slow
+def test_virtuoso_push_by_sparql_update_with_the_login_in_the_url(virtuoso, seed_store) -> None:
+    graph = "https://example.org/by-update"
+    host = virtuoso.endpoint.replace("http://", f"http://{virtuoso.user}:{virtuoso.password}@")
+    result = push(seed_store, host, graph=graph, store_url=virtuoso.endpoint + "-no-such-store")
+    assert (result.method, result.triples) == ("sparql update", len(seed_store))
+    count = run_query(RemoteStore(virtuoso.endpoint, graph=graph), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert count.records() == [{"n": len(seed_store)}]
+    leftovers = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'urn:uuid:')) } LIMIT 1"
+    assert run_query(RemoteStore(virtuoso.endpoint), leftovers).rows == []

@@ -1,8 +1,12 @@
-"""Commands for SPARQL servers: ``push`` and ``serve``."""
+"""Commands for SPARQL servers: ``push`` and ``serve``; the ``--user`` login option they share."""
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -13,13 +17,39 @@ from graph.cli.common import (
     seeds_option,
 )
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def user_option(func: F) -> F:
+    """``--user NAME``: log in to the server as NAME (password: $AIDGRAPH_PASSWORD or a prompt)."""
+    return click.option(
+        "--user",
+        metavar="NAME",
+        help="Log in as NAME (HTTP Basic or Digest); the password comes from AIDGRAPH_PASSWORD or a prompt.",
+    )(func)
+
+
+def password_for(user: str | None) -> str | None:
+    """The password for ``--user``: ``$AIDGRAPH_PASSWORD``, else asked on a terminal (never echoed).
+
+    Returns None when no user is named or stdin is not a terminal; the library then looks in
+    ``~/.netrc`` and says what is missing.
+    """
+    from graph.auth import PASSWORD_VARIABLE
+
+    if user is None or os.environ.get(PASSWORD_VARIABLE) is not None:
+        return None
+    if not sys.stdin.isatty():
+        return None
+    return click.prompt(f"Password for {user}", hide_input=True, err=True)
+
 
 @cli.command()
 @click.option("--endpoint", required=True, metavar="URL", help="The server's SPARQL query URL.")
 @click.option(
     "--graph",
     "graph_iri",
-    default="https://w3id.org/aidgraph/graph",
+    default="https://w3id.org/aidgraph/graph",  # graph.push.DEFAULT_GRAPH, not imported for a fast --help
     show_default=True,
     metavar="IRI",
     help="Named graph to replace on the server.",
@@ -35,6 +65,7 @@ from graph.cli.common import (
     show_default=True,
     help="Seconds to wait for the server.",
 )
+@user_option
 @seeds_option
 @build_dir_option
 def push(
@@ -43,19 +74,24 @@ def push(
     store_url: str | None,
     update_url: str | None,
     timeout: float,
+    user: str | None,
     seeds: Path,
     build_dir: Path,
 ) -> None:
-    """Load the graph into a SPARQL 1.1 server, replacing one named graph in one step.
+    """Load the graph into a SPARQL 1.1 server, replacing one named graph, all or nothing.
 
-    Uses the Graph Store Protocol (PUT), falling back to one SPARQL Update request; either way
-    a failed push leaves the server's graph as it was. Query it afterwards with
+    Sends the data into a staging graph (Graph Store Protocol PUT, or one SPARQL Update),
+    counts it on the server, then replaces the named graph in one MOVE and counts again; a
+    failed or interrupted push leaves the server's graph as it was. Knows the layouts of
+    Oxigraph (.../query), Virtuoso (/sparql) and Fuseki (/ds/sparql). Logs in with --user,
+    user:password@ in the URL, or ~/.netrc. Query it afterwards with
     `aidgraph query --endpoint URL --graph IRI`.
 
     \b
     Examples:
       aidgraph push --endpoint http://127.0.0.1:7878/query
-      aidgraph push --endpoint http://localhost:3030/ds/sparql --store-url http://localhost:3030/ds/data
+      aidgraph push --endpoint http://127.0.0.1:8890/sparql --user ann
+      aidgraph push --endpoint http://localhost:3030/ds/sparql
     """
     from graph.push import push as push_graph
     from graph.store import open_store
@@ -67,6 +103,8 @@ def push(
         store_url=store_url,
         update_url=update_url,
         timeout=timeout,
+        user=user,
+        password=password_for(user),
     )
     click.echo(f"Pushed {result.triples} triples into <{result.graph}> ({result.method})")
 
