@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from loaders.errors import AidgraphError
 
-__all__ = ["AidgraphError", "AnalysisError", "EndpointError", "QueryError"]
+__all__ = ["AidgraphError", "AnalysisError", "EndpointError", "FormatError", "QueryError"]
 
 
 class QueryError(AidgraphError):
@@ -17,3 +17,7 @@ class AnalysisError(AidgraphError):
 
 class EndpointError(AidgraphError):
     """A remote SPARQL server that is unreachable, slow, or answers with an error or garbage."""
+
+
+class FormatError(AidgraphError):
+    """An export or projection format that does not exist."""
