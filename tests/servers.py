@@ -15,6 +15,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -77,11 +78,11 @@ class OxigraphServer(_Server):
     """``oxigraph serve`` on a scratch store; ``endpoint`` is its query URL."""
 
     def __init__(self, directory: Path) -> None:
-        from graph.serve import oxigraph_command
-
         port = free_port()
+        beside = Path(sys.executable).parent / "oxigraph"  # the PyPI package `oxigraph` (test extra)
+        command = str(beside) if beside.exists() else shutil.which("oxigraph") or "oxigraph"
         self._start(
-            [oxigraph_command(), "serve", "--location", str(directory / "store"), "--bind", f"127.0.0.1:{port}"],
+            [command, "serve", "--location", str(directory / "store"), "--bind", f"127.0.0.1:{port}"],
             directory,
             directory / "oxigraph.log",
         )

@@ -112,42 +112,62 @@ def push(
 @cli.command()
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True, help="Port to listen on.")
 @click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Stop each query after SECONDS.",
+)
 @seeds_option
 @corpus_option
 @build_dir_option
-def serve(port: int, bind: str, seeds: Path, corpus: Path | None, build_dir: Path) -> None:
-    """Serve the built graph read-only with Oxigraph's own SPARQL server (Ctrl-C stops it).
+def serve(port: int, bind: str, timeout: float, seeds: Path, corpus: Path | None, build_dir: Path) -> None:
+    """Serve the built graph read-only over the SPARQL 1.1 Protocol (Ctrl-C stops it).
 
-    Builds first when build/ is not current. Needs the server: pip install 'aidgraph[server]'.
+    Builds first when build/ is not current. Queries get the same checks as `aidgraph query`
+    (no update, SERVICE or FROM) and the project's prefixes; the page at / lists them. Requests
+    from other web pages are refused. SIGTERM and SIGHUP stop it as Ctrl-C does.
 
     \b
     Examples:
       aidgraph serve
       aidgraph serve --port 8080
-      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s a <https://w3id.org/aidgraph/ontology#Agency> }' http://127.0.0.1:7878/query
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s a ag:Agency }' http://127.0.0.1:7878/query
     """
-    from graph.cache import current_build
-    from graph.serve import check_started, oxigraph_command, start_server, stop_server
+    import signal
 
-    oxigraph_command()
+    from graph.cache import current_build
+    from graph.serve import QueryServer, check_port
+
+    check_port(bind, port)
     if current_build(seeds, build_dir) is None:
         from graph.build import build as run_build
 
         run_build(seeds, build_dir, corpus)
         click.echo(f"Built {build_dir}")
-    process = start_server(build_dir, bind=bind, port=port)
+    from graph.query.canonical import Canonical
+    from graph.store import open_store
+
+    server = QueryServer(Canonical(open_store(seeds, build_dir)), bind, port, timeout=timeout)
     host = f"[{bind}]" if ":" in bind else bind
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    def default_signals() -> None:  # a query's child process must die of SIGTERM, not raise
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_DFL)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
+    os.register_at_fork(after_in_child=default_signals)
+    click.echo(f"Serving {build_dir / 'oxigraph'} read-only at http://{host}:{port}/ (SPARQL: http://{host}:{port}/query)")
+    click.echo("Press Ctrl-C to stop.")
     try:
-        check_started(process, bind=bind, port=port)
-        click.echo(
-            f"Serving {build_dir / 'oxigraph'} read-only at http://{host}:{port}/ (SPARQL: http://{host}:{port}/query)"
-        )
-        click.echo("Press Ctrl-C to stop.")
-        process.wait()
+        server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        code = stop_server(process)
+        server.server_close()
     click.echo("Stopped.")
-    if code not in (0, -2, 130):
-        raise click.ClickException(f"the Oxigraph server exited with code {code}")
