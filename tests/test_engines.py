@@ -64,6 +64,7 @@ def _graph_without_positions():
     return build_graph(ROOT / "seeds")[0]
 
 
+@pytest.mark.slow
 def test_push_then_every_named_query_answers_the_same_on_the_server(oxigraph_server, seed_store, embedded) -> None:
     result = push(seed_store, oxigraph_server)
     assert (result.graph, result.method) == (DEFAULT_GRAPH, "graph store protocol")
@@ -73,6 +74,7 @@ def test_push_then_every_named_query_answers_the_same_on_the_server(oxigraph_ser
         assert remote[name] == embedded[name], name
 
 
+@pytest.mark.slow
 def test_push_replaces_the_graph_and_falls_back_to_sparql_update(oxigraph_server, seed_store) -> None:
     endpoint = oxigraph_server
     graph = "https://example.org/aidgraph-copy"
@@ -83,6 +85,7 @@ def test_push_replaces_the_graph_and_falls_back_to_sparql_update(oxigraph_server
     assert count == [{"n": len(seed_store)}]
 
 
+@pytest.mark.slow
 def test_cli_push_and_query_an_endpoint(oxigraph_server) -> None:
     runner = CliRunner()
     pushed = runner.invoke(cli, ["push", "--endpoint", oxigraph_server, "--seeds", str(ROOT / "seeds")])
@@ -106,6 +109,7 @@ def test_error_not_an_endpoint_url() -> None:
         RemoteStore("file:///etc/passwd")
 
 
+@pytest.mark.slow
 def test_aidgraph_serve_answers_queries_and_refuses_updates(tmp_path: Path) -> None:
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -136,6 +140,7 @@ def test_aidgraph_serve_answers_queries_and_refuses_updates(tmp_path: Path) -> N
     assert process.returncode == 0, err.decode()
 
 
+@pytest.mark.slow
 def test_python_api_queries_an_endpoint(oxigraph_server, seed_store) -> None:
     from graph.query.run import query_rows
 
@@ -203,6 +208,7 @@ def test_error_misbehaving_servers_get_a_clear_message(mode: str, message: str) 
         server.close()
 
 
+@pytest.mark.slow
 def test_a_failed_push_leaves_the_server_graph_as_it_was(oxigraph_server, seed_store, write_seeds) -> None:
     graph = "https://example.org/kept"
     push(seed_store, oxigraph_server, graph=graph)
@@ -227,11 +233,13 @@ def test_virtuoso_push_with_a_login_then_every_named_query_answers_the_same(virt
 
 
 @pytest.mark.slow
-def test_virtuoso_cli_push_with_user_and_password_from_the_environment(virtuoso, seed_store, monkeypatch) -> None:
+def test_virtuoso_cli_push_with_user_and_password_from_the_environment(
+    virtuoso, seed_store, monkeypatch, tmp_path
+) -> None:
     monkeypatch.setenv("AIDGRAPH_PASSWORD", virtuoso.password)
     graph = "https://example.org/cli-copy"
     args = ["push", "--endpoint", virtuoso.endpoint, "--user", virtuoso.user, "--graph", graph]
-    result = CliRunner().invoke(cli, [*args, "--seeds", str(ROOT / "seeds")])
+    result = CliRunner().invoke(cli, [*args, "--seeds", str(ROOT / "seeds"), "--build-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert result.stdout == f"Pushed {len(seed_store)} triples into <{graph}> (graph store protocol)\n"
     kinds = run_query(RemoteStore(virtuoso.endpoint, graph=graph), resolve(named="pledge-kinds")[0])
@@ -263,3 +271,23 @@ def test_virtuoso_push_by_sparql_update_with_the_login_in_the_url(virtuoso, seed
     assert count.records() == [{"n": len(seed_store)}]
     leftovers = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'urn:uuid:')) } LIMIT 1"
     assert run_query(RemoteStore(virtuoso.endpoint), leftovers).rows == []
+
+
+@pytest.mark.slow
+def test_an_interrupted_push_leaves_the_graph_and_no_staging_graph(oxigraph_server, seed_store, monkeypatch) -> None:
+    import graph.push
+
+    graph_iri = "https://example.org/interrupted"
+    push(seed_store, oxigraph_server, graph=graph_iri)
+    before = run_query(RemoteStore(oxigraph_server, graph=graph_iri), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+
+    def interrupted(*args: object) -> int:
+        raise KeyboardInterrupt  # Ctrl-C after the upload, before the graph is replaced
+
+    monkeypatch.setattr(graph.push, "_count", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        push(seed_store, oxigraph_server, graph=graph_iri)
+    after = run_query(RemoteStore(oxigraph_server, graph=graph_iri), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert after.records() == before.records() == [{"n": len(seed_store)}]
+    staging = "ASK { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'urn:uuid:')) }"
+    assert run_query(RemoteStore(oxigraph_server), staging).boolean is False
