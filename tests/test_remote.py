@@ -248,3 +248,19 @@ def test_error_a_server_that_answers_200_with_a_page_has_not_stored_anything(rec
     )
     assert [r["method"] for r in page.requests] == ["PUT", "POST"]  # the upload, then the staging graph dropped
     assert urllib.parse.parse_qs(page.requests[1]["body"].decode())["update"][0].startswith("DROP SILENT GRAPH <urn:uuid:")
+
+
+def test_user_is_asked_for_the_password_on_a_terminal_and_it_is_not_echoed(recorder, monkeypatch, tmp_path) -> None:
+    import graph.cli.server
+
+    monkeypatch.setenv("NETRC", str(tmp_path / "none"))
+    monkeypatch.delenv("AIDGRAPH_PASSWORD", raising=False)
+    monkeypatch.setattr(graph.cli.server, "_interactive", lambda: True)
+    server = recorder(status=500, content_type="text/plain", body=b"no store here", basic=True)
+    args = ["push", "--endpoint", server.base + "/query", "--user", "ann", "--seeds", str(ROOT / "seeds")]
+    result = CliRunner().invoke(cli, [*args, "--build-dir", str(tmp_path / "none")], input=SECRET + "\n")
+    assert result.stderr.startswith("Password for ann: \nError: ")
+    assert SECRET not in result.output
+    challenged, answered = server.requests[:2]
+    assert (challenged["method"], answered["method"]) == ("PUT", "PUT")  # the push went ahead, logged in
+    assert answered["headers"]["Authorization"] == "Basic " + base64.b64encode(f"ann:{SECRET}".encode()).decode()

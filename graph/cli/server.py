@@ -39,9 +39,14 @@ def password_for(user: str | None) -> str | None:
 
     if user is None or os.environ.get(PASSWORD_VARIABLE) is not None:
         return None
-    if not sys.stdin.isatty():
+    if not _interactive():
         return None
     return click.prompt(f"Password for {user}", hide_input=True, err=True)
+
+
+def _interactive() -> bool:
+    """True when a person can be asked: stdin is a terminal."""
+    return sys.stdin.isatty()
 
 
 @cli.command()
