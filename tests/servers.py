@@ -139,7 +139,10 @@ class VirtuosoServer(_Server):
         binary, isql = self.binary(), shutil.which("isql-vt")
         if binary is None or isql is None:
             raise RuntimeError("virtuoso-t and isql-vt are needed: apt-get install virtuoso-opensource")
-        sql_port, http_port = free_port(), free_port()
+        sql_port = free_port()
+        http_port = free_port()
+        while http_port == sql_port:  # the system may hand out a just-freed port again
+            http_port = free_port()
         ini = directory / "virtuoso.ini"
         ini.write_text(VIRTUOSO_INI.format(dir=directory, sql_port=sql_port, http_port=http_port))
         self.password = secrets.token_hex(12)
