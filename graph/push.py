@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from graph.auth import Login, login_for, shown_url
+from graph.auth import Login, check_http_url, login_for, shown_url
 from graph.errors import EndpointError
 from graph.query.remote import RemoteStore, send
 
@@ -157,12 +157,8 @@ def push(
 def _with_login(
     url: str, what: str, user: str | None, password: str | None, fallback: Login | None
 ) -> tuple[str, Login | None]:
-    try:
-        clean, login = login_for(url, user=user, password=password)
-    except EndpointError as err:
-        if "http(s) URL" in str(err):
-            raise EndpointError(f"{what} must be an http(s) URL, not {shown_url(url)!r}") from None
-        raise
+    check_http_url(url, what)
+    clean, login = login_for(url, user=user, password=password)
     return clean, login or fallback
 
 

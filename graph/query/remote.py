@@ -60,7 +60,6 @@ class Reply:
 
     body: bytes
     media_type: str
-    status: int = 200
 
 
 class RemoteStore:
@@ -93,12 +92,10 @@ class RemoteStore:
         user: str | None = None,
         password: str | None = None,
     ) -> None:
-        try:
-            self.endpoint, self.login = login_for(endpoint, user=user, password=password)
-        except EndpointError as err:
-            if "http(s) URL" not in str(err):
-                raise
-            raise EndpointError(f"{shown_url(endpoint)!r} is not an http(s) URL of a SPARQL endpoint") from None
+        parsed = urllib.parse.urlsplit(endpoint)
+        if parsed.scheme.lower() not in ("http", "https") or not parsed.hostname:
+            raise EndpointError(f"{shown_url(endpoint)!r} is not an http(s) URL of a SPARQL endpoint")
+        self.endpoint, self.login = login_for(endpoint, user=user, password=password)
         self.graph = graph
         self.timeout = timeout
 
@@ -188,7 +185,7 @@ def send(
             if len(data) > MAX_ANSWER:
                 raise EndpointError(f"{shown} answered more than {MAX_ANSWER // 2**20} MiB; narrow the query")
             media_type = response.headers.get_content_type() if response.headers.get("Content-Type") else ""
-            return Reply(data, media_type, response.status)
+            return Reply(data, media_type)
     except urllib.error.HTTPError as err:
         if err.code == 401:
             raise EndpointError(_refused_login(shown, login)) from None
