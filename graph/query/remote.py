@@ -109,7 +109,7 @@ class RemoteStore:
         form = query_form(query)
         text = prologue(prefixes or PREFIXES) + with_values(query, substitutions)
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
-        reply = self.ask(text, GRAPH_ACCEPT if graph_form else RESULTS_ACCEPT)
+        reply = self.request(text, GRAPH_ACCEPT if graph_form else RESULTS_ACCEPT)
         if graph_form:
             return self._triples(reply)
         answer = self._results(reply)
@@ -117,7 +117,7 @@ class RemoteStore:
             return _as_boolean(answer, shown_url(self.endpoint))
         return canonical_answer(answer, query, booleans=True)
 
-    def ask(self, text: str, accept: str) -> Reply:
+    def request(self, text: str, accept: str) -> Reply:
         """Send the query text: ``GET`` while the URL stays under :data:`MAX_GET_URL`, else a form ``POST``."""
         params = [("query", text)] + ([("default-graph-uri", self.graph)] if self.graph else [])
         encoded = urllib.parse.urlencode(params)
