@@ -22,6 +22,7 @@ from __future__ import annotations
 import errno
 import html
 import socket
+import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -29,10 +30,12 @@ from typing import Any
 from graph.errors import EndpointError
 from ontology.prefixes import PREFIXES
 
-__all__ = ["MAX_QUERY_BYTES", "QueryServer", "check_port", "negotiate"]
+__all__ = ["MAX_QUERY_BYTES", "MAX_RUNNING", "QueryServer", "check_port", "negotiate"]
 
 MAX_QUERY_BYTES = 1024 * 1024
 """Largest request body accepted."""
+MAX_RUNNING = 4
+"""Queries evaluated at once; more wait for a turn."""
 _MEDIA = {
     "json": "application/sparql-results+json",
     "csv": "text/csv; charset=utf-8",
@@ -113,6 +116,7 @@ class QueryServer(ThreadingHTTPServer):
             raise _listen_error(err, bind, port) from None
         self.store = store
         self.query_timeout = timeout
+        self.running = threading.BoundedSemaphore(MAX_RUNNING)  # each query is a process: a few at a time
         self.loopback = bind in _LOOPBACK_NAMES or bind.startswith("127.")
         self.port = self.server_address[1]
 
@@ -191,7 +195,8 @@ class _Handler(BaseHTTPRequestHandler):
         fmt = negotiate(self.headers.get("Accept", ""), (params.get("format") or [None])[0])
         try:
             form = query_form(texts[0])
-            rendered = execute(self.server.store, texts[0], {}, fmt, timeout=self.server.query_timeout)
+            with self.server.running:
+                rendered = execute(self.server.store, texts[0], {}, fmt, timeout=self.server.query_timeout)
         except AidgraphError as err:
             self._send(400, _MEDIA["table"], f"{err}\n".encode())
             return
