@@ -60,9 +60,9 @@ def _interactive() -> bool:
     help="Named graph to replace on the server.",
 )
 @click.option(
-    "--store-url", metavar="URL", help="Graph Store Protocol URL (default: Oxigraph's /store beside --endpoint)."
+    "--store-url", metavar="URL", help="Graph Store Protocol URL (default: found from --endpoint for Oxigraph, Virtuoso, Fuseki)."
 )
-@click.option("--update-url", metavar="URL", help="SPARQL Update URL (default: Oxigraph's /update beside --endpoint).")
+@click.option("--update-url", metavar="URL", help="SPARQL Update URL (default: found from --endpoint for Oxigraph, Virtuoso, Fuseki).")
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
