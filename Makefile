@@ -25,10 +25,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check --extend-select UP,B .
 
 # The browser tests drive Debian's chromium (never `playwright install`, which downloads);
-# the README test runs README's curl command.
+# the README test runs README's curl command; the server tests start Debian's Virtuoso
+# (virtuoso-t, on free loopback ports in a scratch directory), skipped only where it cannot install.
 system-deps:
 	@command -v chromium >/dev/null 2>&1 && command -v curl >/dev/null 2>&1 || \
 	  { apt-get update -qq && apt-get install -y -qq chromium curl >/dev/null; }
+	@command -v virtuoso-t >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null; } || \
+	  echo "virtuoso-opensource could not be installed: the Virtuoso tests will be skipped"
 
 test: lint system-deps
 	$(BIN)/python -m pytest

@@ -47,6 +47,7 @@ __all__ = [
     "render",
     "run_query",
     "sankey_page",
+    "serve_graph",
     "summarize",
     "timeline_page",
 ]
@@ -74,6 +75,7 @@ _HOMES = {
     "render": ("graph.query.results", "render"),
     "run_query": ("graph.query.run", "run_query"),
     "sankey_page": ("graph.pages.money", "sankey_page"),
+    "serve_graph": ("graph.serve", "serve_graph"),
     "summarize": ("graph.summary", "summarize"),
     "timeline_page": ("graph.pages.timeline", "timeline_page"),
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from loaders.errors import AidgraphError
 
-__all__ = ["AidgraphError", "AidgraphWarning", "AnalysisError", "EndpointError", "QueryError"]
+__all__ = ["AidgraphError", "AidgraphWarning", "AnalysisError", "EndpointError", "FormatError", "QueryError"]
 
 
 class QueryError(AidgraphError):
@@ -21,3 +21,7 @@ class EndpointError(AidgraphError):
 
 class AidgraphWarning(UserWarning):
     """Something the user should know that does not stop the command (printed once on stderr)."""
+
+
+class FormatError(AidgraphError):
+    """An export or projection format that does not exist."""

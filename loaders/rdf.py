@@ -223,7 +223,7 @@ def _object(name: str, form: str, value: object) -> str:
         return f"<{AG_NS}{CODES[name][str(value)]}>"
     if form == "boolean":
         return f'"{str(value).lower()}"^^<{XSD_NS}boolean>'
-    return f'"{value}"^^<{XSD_NS}duration>'
+    return _text(str(value))  # a duration: ISO 8601 text, as xsd:duration is outside OWL 2's datatype map
 
 
 def _evidence(fact_id: str, quote: Quote, positions: Mapping[tuple[str, str], tuple[int, int]] | None) -> Iterator[str]:

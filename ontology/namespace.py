@@ -89,7 +89,7 @@ class AG(DefinedNamespace):
     pledgeKind: URIRef  # stage of money
     fundingType: URIRef  # public, private, loans, investment
     newMoney: URIRef  # xsd:boolean
-    duration: URIRef  # xsd:duration
+    duration: URIRef  # ISO 8601 duration as text (xsd:string)
     partOf: URIRef  # a portion of another pledge
     announcedOn: URIRef  # date, year-month or year
     announcedBy: URIRef  # person or body

@@ -56,6 +56,10 @@ def corpus_path() -> Path:
     return Path(os.environ.get("AIDGRAPH_CORPUS") or ROOT.parent / "shared" / "corpus")
 
 
+# Commands under test read the corpus as `make test` and CI give it, wherever pytest runs.
+os.environ.setdefault("AIDGRAPH_CORPUS", str(corpus_path()))
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     path = corpus_path()
@@ -128,3 +132,30 @@ def raises_exactly(error: type[BaseException], message: str) -> Iterator[None]:
 def _independent_of_the_working_directory(request: pytest.FixtureRequest, tmp_path_factory, monkeypatch) -> None:
     """Tests run in an empty scratch directory, so none depends on where pytest was started."""
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
+    """A real `oxigraph serve` on 127.0.0.1 (see tests/servers.py); its query URL."""
+    from tests.servers import OxigraphServer
+
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-server"))
+    try:
+        yield server.endpoint
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory):
+    """Virtuoso Open Source (Debian's virtuoso-opensource) with a login that may update."""
+    from tests.servers import VirtuosoServer
+
+    if VirtuosoServer.binary() is None:
+        pytest.skip("Virtuoso is not installed: `make system-deps` installs Debian's virtuoso-opensource")
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -114,12 +114,10 @@ BREAKS = {
     "new money as text": lambda g: g.add(
         (entity_iri("dfc-sv"), AG.newMoney, Literal("yes"))
     ),
-    "duration ill-typed": lambda g: g.add(
-        (entity_iri("dfc-sv"), AG.duration, Literal("5Y", datatype=XSD.duration))
-    ),
-    "duration fine": lambda g: g.add(
+    "duration not text": lambda g: g.add(
         (entity_iri("dfc-sv"), AG.duration, Literal("P5Y", datatype=XSD.duration))
     ),
+    "duration fine": lambda g: g.add((entity_iri("dfc-sv"), AG.duration, Literal("P5Y"))),
     "evidence without source": lambda g: g.remove(
         (_evidence(g, "dfc-sv"), AG.source, None)
     ),

@@ -31,10 +31,12 @@ __all__ = [
     "key_value",
     "limit_options",
     "output_option",
+    "password_for",
     "progress_bar",
     "save",
     "seeds_option",
     "silence_stdout",
+    "user_option",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -248,6 +250,35 @@ def progress_bar(label: str, quiet: bool) -> Iterator[Callable[[int, int], None]
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+
+
+def user_option(func: F) -> F:
+    """``--user NAME``: log in to the server as NAME (password: $AIDGRAPH_PASSWORD or a prompt)."""
+    return click.option(
+        "--user",
+        metavar="NAME",
+        help="Log in as NAME (HTTP Basic or Digest); the password comes from AIDGRAPH_PASSWORD or a prompt.",
+    )(func)
+
+
+def password_for(user: str | None) -> str | None:
+    """The password for ``--user``: ``$AIDGRAPH_PASSWORD``, else asked on a terminal (never echoed).
+
+    Returns None when no user is named or stdin is not a terminal; the library then looks in
+    ``~/.netrc`` and says what is missing.
+    """
+    from graph.auth import PASSWORD_VARIABLE
+
+    if user is None or os.environ.get(PASSWORD_VARIABLE) is not None:
+        return None
+    if not _interactive():
+        return None
+    return click.prompt(f"Password for {user}", hide_input=True, err=True)
+
+
+def _interactive() -> bool:
+    """True when a person can be asked: stdin is a terminal."""
+    return sys.stdin.isatty()
 
 
 def key_value(text: str) -> tuple[str, str]:

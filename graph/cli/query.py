@@ -17,6 +17,8 @@ from graph.cli.common import (
     graph_options,
     key_value,
     limit_options,
+    password_for,
+    user_option,
 )
 
 
@@ -42,6 +44,7 @@ def _named_query_names(ctx: click.Context, param: click.Parameter, incomplete: s
 )
 @choice_option("--store", "engine", options=choices.ENGINES, default="oxigraph", help="Embedded engine: Oxigraph, or rdflib in memory.")
 @endpoint_options
+@user_option
 @graph_options
 def query_command(
     sparql: str | None,
@@ -55,6 +58,7 @@ def query_command(
     engine: str,
     endpoint: str | None,
     graph_iri: str | None,
+    user: str | None,
     seeds: Path,
     build_dir: Path,
     corpus: Path | None,
@@ -82,7 +86,15 @@ def query_command(
         query_file = Path("-")
     text = graph.read_query(query_file) if query_file is not None else sparql
     answerer = graph.open_engine(
-        seeds, build_dir, engine=engine, corpus_dir=corpus, endpoint=endpoint, graph=graph_iri, timeout=timeout
+        seeds,
+        build_dir,
+        engine=engine,
+        corpus_dir=corpus,
+        endpoint=endpoint,
+        graph=graph_iri,
+        timeout=timeout,
+        user=user,
+        password=password_for(user),
     )
     result = graph.run_query(
         answerer,

@@ -106,16 +106,19 @@ def open_engine(
     endpoint: str | None = None,
     graph: str | None = None,
     timeout: float = 30.0,
+    user: str | None = None,
+    password: str | None = None,
 ) -> Engine:
     """What answers the queries: the server at ``endpoint`` if given, else the embedded ``engine``.
 
     ``engine`` is ``oxigraph`` (the built store while it is current, else the graph built in
-    memory) or ``memory`` (rdflib's engine on the graph built in memory).
+    memory) or ``memory`` (rdflib's engine on the graph built in memory). ``user`` and
+    ``password`` log in to the endpoint (see :mod:`graph.auth` for the other ways).
     """
     if endpoint is not None:
         from graph.query.remote import RemoteStore
 
-        return RemoteStore(endpoint, graph=graph, timeout=timeout)
+        return RemoteStore(endpoint, graph=graph, timeout=timeout, user=user, password=password)
     require(engine, ENGINES, what="engine", error=QueryError)
     if engine == "memory":
         from loaders import load_graph

@@ -24,7 +24,7 @@ Mexico,30000000000
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -33,6 +33,7 @@ import pyoxigraph as ox
 
 from graph.choices import RESULT_FORMATS, require
 from graph.errors import QueryError
+from graph.query.canonical import canonical_term
 from ontology.prefixes import PREFIXES, XSD_NS, compact
 
 __all__ = ["MAX_CELL", "QueryResult", "python_value", "render", "term_text"]
@@ -56,13 +57,19 @@ class QueryResult:
     triples: list[ox.Triple] = field(default_factory=list)
 
     @classmethod
-    def from_answer(cls, answer: Any, form: str) -> QueryResult:
-        """Collect an Oxigraph answer (solutions, boolean, or triples), booleans in canonical form."""
+    def from_answer(cls, answer: Any, form: str, lists: Mapping[str, str] | None = None) -> QueryResult:
+        """Collect an Oxigraph answer (solutions, boolean, or triples) in canonical form.
+
+        Booleans read ``true``/``false`` whatever the engine wrote, and the cells of the
+        variables in ``lists`` (variable → separator, see :func:`graph.query.canonical.list_columns`)
+        have their parts sorted, so every engine gives the same rows.
+        """
         if isinstance(answer, ox.QueryBoolean):
             return cls(form, boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
-            rows = [[_canonical(solution[v]) for v in variables] for solution in answer]
+            separators = [(lists or {}).get(v) for v in variables]
+            rows = [[canonical_term(solution[v], s) for v, s in zip(variables, separators, strict=True)] for solution in answer]
             return cls(form, variables, rows)
         return cls(form, triples=list(answer))
 
@@ -92,7 +99,7 @@ def render(result: QueryResult, fmt: str = "table") -> bytes:
     require(fmt, RESULT_FORMATS, what="result format", error=QueryError)
     if result.boolean is not None:
         if fmt == "json":
-            return (json.dumps({"head": {}, "boolean": result.boolean}) + "\n").encode()
+            return (json.dumps({"head": {}, "boolean": result.boolean}, separators=(",", ":")) + "\n").encode()
         return b"true\n" if result.boolean else b"false\n"
     if result.form in ("CONSTRUCT", "DESCRIBE"):
         return ox.serialize(result.triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
@@ -136,13 +143,6 @@ def python_value(term: Any) -> Any:
     if datatype == _BOOLEAN:
         return term.value in ("true", "1")
     return term.value
-
-
-def _canonical(term: Any) -> Any:
-    """Booleans as ``true``/``false`` whatever the engine wrote (some servers write ``1``/``0``)."""
-    if isinstance(term, ox.Literal) and term.datatype.value == _BOOLEAN and term.value in ("1", "0"):
-        return ox.Literal(term.value == "1")
-    return term
 
 
 def _term(value: Any) -> Any:

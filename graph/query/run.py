@@ -36,10 +36,11 @@ import pyoxigraph as ox
 
 from graph.choices import QUERY_MEGABYTES, QUERY_SECONDS
 from graph.errors import AidgraphError, QueryError
+from graph.query.canonical import list_columns
 from graph.query.engines import Engine, as_engine
 from graph.query.named import NAMESPACES, NamedQuery, bind_parameters, get_named
 from graph.query.results import QueryResult
-from graph.query.sparql import MAX_QUERY_CHARS, check_query
+from graph.query.sparql import MAX_QUERY_CHARS, SafeQuery, check_query
 from loaders.reading import read_text
 from loaders.text import did_you_mean
 from ontology.prefixes import PREFIXES
@@ -110,8 +111,9 @@ def run_query(
     substitutions = {ox.Variable(name): term for name, term in bindings.items()}
     if limits is None or getattr(engine, "times_out_itself", False):
         with _engine_failures():
-            return QueryResult.from_answer(engine.query(safe.text, prefixes=PREFIXES, substitutions=substitutions), safe.form)
-    return _run_limited(engine, safe.text, safe.form, substitutions, limits)
+            answer = engine.query(safe.text, prefixes=PREFIXES, substitutions=substitutions)
+            return QueryResult.from_answer(answer, safe.form, list_columns(safe.text))
+    return _run_limited(engine, safe, substitutions, limits)
 
 
 def read_query(path: Path) -> str:
@@ -132,13 +134,11 @@ def _require_known(engine: Engine, definition: NamedQuery, bindings: Mapping[str
         raise QueryError(f"parameter {param.name}: nothing in the graph has the id {local!r}{did_you_mean(local, names)}")
 
 
-def _run_limited(
-    engine: Engine, text: str, form: str, substitutions: dict[ox.Variable, Any], limits: Limits
-) -> QueryResult:
+def _run_limited(engine: Engine, safe: SafeQuery, substitutions: dict[ox.Variable, Any], limits: Limits) -> QueryResult:
     """Answer in a forked child within ``limits``; the answer comes back in a W3C format."""
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(target=_work, args=(sender, engine, text, substitutions, limits), daemon=True)
+    worker = context.Process(target=_work, args=(sender, engine, safe.text, substitutions, limits), daemon=True)
     worker.start()
     sender.close()
     try:
@@ -157,8 +157,9 @@ def _run_limited(
     if outcome == "error":
         raise QueryError(payload)
     if outcome == "graph":
-        return QueryResult.from_answer(ox.parse(payload, format=ox.RdfFormat.N_TRIPLES), form)
-    return QueryResult.from_answer(ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON), form)
+        return QueryResult.from_answer(ox.parse(payload, format=ox.RdfFormat.N_TRIPLES), safe.form)
+    answer = ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
+    return QueryResult.from_answer(answer, safe.form, list_columns(safe.text))
 
 
 def _work(sender: Any, engine: Engine, text: str, substitutions: dict[ox.Variable, Any], limits: Limits) -> None:
