@@ -35,6 +35,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 import pyoxigraph as ox
@@ -48,11 +49,15 @@ __all__ = [
     "FLOW_KEYS",
     "SCOPES",
     "Collapse",
+    "FlowLink",
     "FlowTotal",
     "Money",
     "MoneyFact",
     "OverlapNote",
+    "fact_total",
+    "flow_links",
     "flow_totals",
+    "key_of",
     "money_total",
     "read_money",
 ]
@@ -152,6 +157,15 @@ class FlowTotal:
         return f"includes {', '.join(words)} figures" if words else ""
 
 
+@dataclass(frozen=True)
+class FlowLink:
+    """Money flowing along one step of donor body → program → recipient, in one currency and scope."""
+
+    source: Node
+    target: Node
+    total: FlowTotal
+
+
 def read_money(store: ox.Store) -> Money:
     """Read every pledge (with donor, its country, recipients, program, year, scope) and overlap."""
     facts: dict[str, dict[str, Any]] = {}
@@ -235,6 +249,29 @@ def fact_total(money: Money, fact_ids: Iterable[str], *, currency: str = "USD") 
     """The total of the given facts alone (e.g. those on one Sankey link), overlaps applied among them."""
     facts = [money.facts[i] for i in fact_ids if money.facts[i].currency == currency]
     return _one_total("", (), currency, "", facts, money)
+
+
+def flow_links(store: ox.Store | Money, *, include: Iterable[str] = ()) -> list[FlowLink]:
+    """The steps money takes, donor body → (program →) recipient, each with its total.
+
+    Money with no stated recipient flows to a node ``(recipient not stated)`` (class ``Not
+    stated``); a sum announced for several recipients together flows to one joint node ("A + B").
+    Portions of other pledges are not drawn: their money flows with their wholes.
+    """
+    money = _money(store)
+    scopes = _scopes(include)
+    steps: dict[tuple[Node, Node, str, str], list[str]] = defaultdict(list)
+    for fact in money.facts.values():
+        if fact.part_of or fact.scope not in scopes:
+            continue
+        path = [fact.body, *([fact.program] if fact.program else []), _recipient_node(fact)]
+        for source, target in pairwise(path):
+            steps[(source, target, fact.scope, fact.currency)].append(fact.id)
+    links = []
+    for (source, target, scope, currency), ids in sorted(steps.items()):
+        total = fact_total(money, ids, currency=currency)
+        links.append(FlowLink(source, target, FlowTotal(**{**total.__dict__, "scope": scope})))
+    return links
 
 
 # -- computing ---------------------------------------------------------------------------------
@@ -354,6 +391,18 @@ def _scopes(include: Iterable[str]) -> tuple[str, ...]:
         if scope not in SCOPES:
             raise AnalysisError(f"cannot include {scope!r}: choose from {', '.join(SCOPES[1:])}")
     return tuple(s for s in SCOPES if s == "cross-border" or s in extra)
+
+
+def _recipient_node(fact: MoneyFact) -> Node:
+    if not fact.recipients:
+        return (NO_RECIPIENT, NO_RECIPIENT, "Not stated")
+    if len(fact.recipients) == 1:
+        return fact.recipients[0]
+    return (
+        " + ".join(r[0] for r in fact.recipients),
+        " + ".join(r[1] for r in fact.recipients),
+        "Joint recipients",
+    )
 
 
 def _recipient_key(fact: MoneyFact) -> tuple[str, tuple[str, ...]]:
