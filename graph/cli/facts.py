@@ -53,22 +53,30 @@ def build(seeds: Path, corpus: Path | None, out: Path, quiet: bool) -> None:
 @cli.command()
 @seeds_option
 @corpus_option
-def check(seeds: Path, corpus: Path | None) -> None:
+@click.option("--inferences", is_flag=True, help="Also list every inferred field: file:line: id field: reason.")
+def check(seeds: Path, corpus: Path | None, inferences: bool) -> None:
     """Validate the facts, run the SHACL shapes, and verify quotes against the articles.
 
     Prints one line per problem (file:line:column: message) and exits 1 when there is any.
-    Without --corpus (or AIDGRAPH_CORPUS) quotes and hashes are not verified.
+    Without --corpus (or AIDGRAPH_CORPUS) quotes and hashes are not verified. --inferences lists
+    the fields the curators inferred rather than read in the text, with their reasons.
 
     \b
     Examples:
       aidgraph check
       aidgraph check --corpus ../shared/corpus
+      aidgraph check --inferences
     """
     from loaders.check import check_all
 
     report = check_all(seeds, corpus)
     for problem in report.problems:
         click.echo(str(problem), err=True)
+    if inferences and report.facts:
+        from loaders.facts import inference_lines, load_facts
+
+        for line in inference_lines(load_facts(seeds)):
+            click.echo(line)
     for line in report.lines():
         click.echo(line)
     if report.problems:

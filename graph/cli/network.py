@@ -58,43 +58,60 @@ def centrality(metric: str, projection: str, weight: bool, top: int, fmt: str, s
 @cli.command()
 @click.option(
     "--by",
-    type=click.Choice(["donor", "recipient", "program", "year"]),
+    type=click.Choice(["donor", "body", "recipient", "program", "year"]),
     default="donor",
     show_default=True,
-    help="Group the totals by.",
+    help="Group the totals by: donor country (agencies rolled up), body, recipient, program, year.",
 )
+@click.option(
+    "--include",
+    type=click.Choice(["domestic", "unknown"]),
+    multiple=True,
+    help="Also total domestic spending plans, or money of unknown scope (each in its own rows).",
+)
+@click.option("--explain", is_flag=True, help="Under each total, list the facts it adds and the overlaps it collapsed.")
 @output_format_option
 @seeds_option
 @build_dir_option
 @click.option(
     "--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write a Sankey diagram page."
 )
-def flows(by: str, fmt: str, seeds: Path, build_dir: Path, html_path: Path | None) -> None:
-    """Funding totals by donor, recipient, program or year, each amount counted once.
+def flows(
+    by: str, include: tuple[str, ...], explain: bool, fmt: str, seeds: Path, build_dir: Path, html_path: Path | None
+) -> None:
+    """Money totals by donor, body, recipient, program or year: cross-border money, as ranges.
 
-    Only pledges that are part of no other pledge are summed, and each currency is totalled apart.
-    With --html, also write the money page: a self-contained Sankey diagram donor → program →
-    recipient.
+    Counts money that crosses a border (aid, development finance); domestic spending plans only
+    with --include domestic, in rows of their own. Each amount counts once (portions of other
+    pledges are not added again), and each currency apart. Where facts may be the same money
+    (declared overlaps), a total is a range: low counts each group once at its largest amount,
+    high counts every fact. With --html, also write the money page: a self-contained Sankey
+    diagram donor → program → recipient.
 
     \b
     Examples:
       aidgraph flows
-      aidgraph flows --by recipient --format csv
+      aidgraph flows --explain
+      aidgraph flows --by recipient --include domestic --format csv
       aidgraph flows --html build/flows.html
     """
-    from graph.network.flows import flow_totals
+    from graph.network.flows import explain_totals, flow_rows, flow_totals, read_money
     from graph.store import open_store
 
+    if explain and fmt != "table":
+        raise click.UsageError("--explain prints text under the table: use it with --format table")
     store = open_store(seeds, build_dir)
     if html_path is not None:
         from graph.files import write_atomic
         from graph.pages.money import sankey_page
 
-        write_atomic(html_path, sankey_page(store).encode())
+        write_atomic(html_path, sankey_page(store, include=include).encode())
         click.echo(f"Wrote {html_path}", err=True)
-    totals = flow_totals(store, by=by)
-    rows = [{by: t.key, "currency": t.currency, "total": t.total, "pledges": t.pledges} for t in totals]
-    print_rows(rows, fmt, formats={"total": lambda v: f"{v:,}"})
+    money = read_money(store)
+    totals = flow_totals(money, by=by, include=include)
+    print_rows(flow_rows(totals, by=by, table=fmt == "table"), fmt, formats={})
+    if explain:
+        click.echo("\n".join(["", *explain_totals(money, totals)]))
 
 
 @cli.command()

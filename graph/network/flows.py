@@ -54,8 +54,10 @@ __all__ = [
     "Money",
     "MoneyFact",
     "OverlapNote",
+    "explain_totals",
     "fact_total",
     "flow_links",
+    "flow_rows",
     "flow_totals",
     "key_of",
     "money_total",
@@ -274,6 +276,52 @@ def flow_links(store: ox.Store | Money, *, include: Iterable[str] = ()) -> list[
     return links
 
 
+def flow_rows(totals: list[FlowTotal], *, by: str, table: bool = False) -> list[dict[str, Any]]:
+    """Totals as output rows: ``key,currency,low,high,facts,scope,qualifiers`` (CSV and JSON), or,
+    for a table, the key named by ``by`` and one ``total`` column showing ``low – high``."""
+    if table:
+        return [
+            {
+                by: t.key,
+                "currency": t.currency,
+                "total": t.amount_text(),
+                "facts": t.pledges,
+                "scope": t.scope,
+                "figures": t.qualifier_text(),
+            }
+            for t in totals
+        ]
+    return [
+        {
+            "key": t.key,
+            "currency": t.currency,
+            "low": t.low,
+            "high": t.high,
+            "facts": t.pledges,
+            "scope": t.scope,
+            "qualifiers": " ".join(t.qualifiers),
+        }
+        for t in totals
+    ]
+
+
+def explain_totals(money: Money, totals: list[FlowTotal]) -> list[str]:
+    """Under each total, the facts it adds and the overlaps it collapsed, with their notes."""
+    lines = []
+    for total in totals:
+        hedge = f", {total.qualifier_text()}" if total.qualifiers else ""
+        lines.append(f"{total.key} ({total.currency}, {total.scope}): {total.amount_text()}{hedge}")
+        for fact_id in total.facts:
+            fact = money.facts[fact_id]
+            qualifier = f" ({_HEDGES[fact.qualifier]})" if fact.qualifier in _HEDGES else ""
+            lines.append(f"  + {fact.amount:,}{qualifier} {fact_id}: {fact.label}")
+        for collapse in total.collapsed:
+            kind = collapse.kind.replace("-", " ")
+            lines.append(f"  - {collapse.saved:,} collapsed ({kind}): {', '.join(collapse.facts)}")
+            lines.extend(f"      {o.id}: {o.note}" for o in collapse.overlaps)
+    return lines
+
+
 # -- computing ---------------------------------------------------------------------------------
 
 
@@ -344,7 +392,9 @@ def _one_total(
         notes = tuple(o for o, first in possible if nodes.find(first) == root)
         members = tuple(sorted(m for g in group for m in unit_groups.get(g, [g])))
         collapses.append(Collapse(notes, members, plain_decimal(saved), "possible-overlap"))
-    qualifiers = sorted({here[f].qualifier for f in counted} - {"exact"}, key=list(_HEDGES).index)
+    # The low end leans on the amounts of collapsed portions too: their hedges count.
+    used = {*counted, *(m for c in collapses if c.saved for m in c.facts if m in here)}
+    qualifiers = sorted({here[f].qualifier for f in used} - {"exact"}, key=list(_HEDGES).index)
     return FlowTotal(
         key,
         ids,
