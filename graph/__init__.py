@@ -8,8 +8,8 @@ Examples
 >>> import graph
 >>> from pathlib import Path
 >>> store = graph.open_store(Path("seeds"), Path("no-such-build"))
->>> graph.summarize(store).totals
-{'USD': Decimal('43550000000')}
+>>> graph.summarize(store).totals  # cross-border money as (low, high): Mexico's plan at home is not aid
+{'USD': (Decimal('7800000000'), Decimal('13550000000'))}
 >>> [r.node for r in graph.rank(graph.project(store, "actors"), "degree", top=2)]
 ['us', 'mx']
 """

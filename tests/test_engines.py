@@ -134,7 +134,7 @@ def test_cli_push_and_query_an_endpoint(oxigraph_server) -> None:
     assert pushed.stdout.startswith("Pushed ") and "(graph store protocol)" in pushed.stdout
     args = ["query", "--named", "totals-by-donor", "--endpoint", oxigraph_server, "--graph", DEFAULT_GRAPH]
     result = runner.invoke(cli, [*args, "--format", "csv"])
-    assert result.stdout.splitlines()[1] == "Mexico,USD,30000000000,1,0"
+    assert result.stdout.splitlines()[1] == "United States,USD,13550000000,7,1"
 
 
 def test_error_endpoint_down() -> None:

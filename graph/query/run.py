@@ -3,8 +3,8 @@
 Examples
 --------
 >>> rows = query_rows(named="totals-by-donor")
->>> [(r["donorName"], r["total"]) for r in rows]
-[('Mexico', Decimal('30000000000')), ('United States', Decimal('8550000000')), ('U.S. International Development Finance Corporation', Decimal('5000000000'))]
+>>> [(r["donorName"], r["high"]) for r in rows]
+[('United States', Decimal('13550000000'))]
 """
 
 from __future__ import annotations
