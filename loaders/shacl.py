@@ -11,7 +11,7 @@ from rdflib.namespace import SH
 
 from loaders.errors import Location, Problem
 from loaders.facts import FactSet
-from loaders.rdf import evidence_id
+from loaders.rdf import evidence_id, inference_iri
 from ontology import entity_iri, evidence_iri, shapes_path, source_iri
 
 __all__ = ["check_shapes"]
@@ -51,4 +51,7 @@ def _locations(facts: FactSet) -> dict[URIRef, tuple[Location, str]]:
         for quote in facts.evidence.get(fact_id, []):
             node = evidence_iri(evidence_id(fact_id, quote.source, quote.quote))
             where[node] = (quote.where, f"{name} evidence")
+    for inference in facts.inferences:
+        name = f"{facts.records[inference.fact].kind} {inference.fact!r} inferred {inference.field!r}"
+        where[URIRef(inference_iri(inference.fact, inference.field))] = (inference.where, name)
     return where
