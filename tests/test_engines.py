@@ -163,7 +163,7 @@ def test_aidgraph_serve_answers_queries_and_refuses_updates(tmp_path: Path) -> N
         assert f"read-only at http://127.0.0.1:{port}/ (SPARQL: http://127.0.0.1:{port}/query)" in lines[1]
         endpoint = f"http://127.0.0.1:{port}/query"
         rows = run_query(RemoteStore(endpoint), "SELECT (COUNT(?p) AS ?n) WHERE { ?p a ag:Pledge }").records()
-        assert rows == [{"n": 10}]
+        assert rows == [{"n": 9}]
         update = urllib.request.Request(
             f"http://127.0.0.1:{port}/update",
             data=b"INSERT DATA { <urn:a> <urn:b> <urn:c> }",

@@ -101,8 +101,10 @@ def test_scope_is_derived_from_countries_and_places(write_seeds) -> None:
 def test_error_stated_scope_contradicts_the_facts(write_seeds) -> None:
     seeds = write_seeds({"mx.yaml": MEXICO + "    scope: cross-border\n"})
     assert _problems(seeds) == [
-        f"{seeds / 'mx.yaml'}:19:12: pledge 'mx-plan': scope 'cross-border' contradicts the facts: "
-        "the donor's country is Mexico and the money stays in Mexico (domestic)"
+        (
+            f"{seeds / 'mx.yaml'}:19:12: pledge 'mx-plan': scope 'cross-border' contradicts the facts: "
+            "the donor's country is Mexico and the money stays in Mexico (domestic)"
+        )
     ]
 
 
@@ -170,8 +172,10 @@ def test_error_inferred_field_not_set_or_unknown(write_seeds) -> None:
     )
     seeds = write_seeds({"x.yaml": text})
     assert _problems(seeds) == [
-        f"{seeds / 'x.yaml'}:9:21: pledge 'p': inferred field 'announced_on' is not set "
-        "(set it, or remove it from 'inferred')",
+        (
+            f"{seeds / 'x.yaml'}:9:21: pledge 'p': inferred field 'announced_on' is not set "
+            "(set it, or remove it from 'inferred')"
+        ),
         f"{seeds / 'x.yaml'}:10:17: pledge 'p': inferred names unknown field 'recipent' (did you mean 'recipient'?)",
     ]
 
@@ -233,8 +237,10 @@ def test_error_inference_without_reason_violates_the_shapes(write_seeds) -> None
 
     graph.remove((URIRef("https://w3id.org/aidgraph/id/p/inferred/announced_on"), AG.reason, None))
     assert [str(p) for p in check_shapes(graph, facts)] == [
-        f"{seeds / 'x.yaml'}:9:30: pledge 'p' inferred 'announced_on': shape violation on ag:reason: "
-        "an inference gives exactly one non-empty reason (ag:reason)"
+        (
+            f"{seeds / 'x.yaml'}:9:30: pledge 'p' inferred 'announced_on': shape violation on ag:reason: "
+            "an inference gives exactly one non-empty reason (ag:reason)"
+        )
     ]
 
 
@@ -249,22 +255,22 @@ def overlapping(write_seeds):
 def test_totals_are_ranges_over_declared_overlaps(overlapping) -> None:
     (us,) = flow_totals(overlapping, by="donor")
     # high: 5 + 1 (DFC) + 2 (restated once) = 8; low: the DFC's 1 may be inside the 5
-    assert (us.key, us.low, us.high, us.qualifiers) == ("United States", Decimal(7e9), Decimal(8e9), ("about",))
+    assert (us.key, us.low, us.high, us.qualifiers) == ("United States", Decimal(7_000_000_000), Decimal(8_000_000_000), ("about",))
     assert us.facts == ("dfc-sv", "dfc-sv-2019", "dfc-sv-2020", "us-sv")
     bodies = {t.key: (t.low, t.high) for t in flow_totals(overlapping, by="body")}
     assert bodies == {
-        "United States": (Decimal(5e9), Decimal(5e9)),  # the portion is never added
-        "Development Finance Corporation": (Decimal(3e9), Decimal(3e9)),  # overlap with the US is not in here
+        "United States": (Decimal(5_000_000_000), Decimal(5_000_000_000)),  # the portion is never added
+        "Development Finance Corporation": (Decimal(3_000_000_000), Decimal(3_000_000_000)),  # overlap with the US is not in here
     }
 
 
 def test_domestic_plans_are_apart_and_never_added(overlapping) -> None:
     assert [t.key for t in flow_totals(overlapping, by="donor")] == ["United States"]
     rows = [(t.key, t.scope, t.high) for t in flow_totals(overlapping, by="donor", include=["domestic"])]
-    assert rows == [("United States", "cross-border", Decimal(8e9)), ("Mexico", "domestic", Decimal(30e9))]
+    assert rows == [("United States", "cross-border", Decimal(8_000_000_000)), ("Mexico", "domestic", Decimal(30_000_000_000))]
     assert [(t.scope, t.low, t.high) for t in money_total(overlapping)] == [
-        ("cross-border", Decimal(7e9), Decimal(8e9)),
-        ("domestic", Decimal(30e9), Decimal(30e9)),
+        ("cross-border", Decimal(7_000_000_000), Decimal(8_000_000_000)),
+        ("domestic", Decimal(30_000_000_000), Decimal(30_000_000_000)),
     ]
 
 
@@ -273,7 +279,7 @@ def test_a_possible_overlap_with_a_portion_adds_only_the_excess(write_seeds) -> 
     money = read_money(_store(write_seeds({"x.yaml": text})))
     (us,) = flow_totals(money, by="donor")
     # the DFC's $2 billion (once) may hold the $1 billion portion already counted in the $5 billion
-    assert (us.low, us.high) == (Decimal(7e9), Decimal(8e9))
+    assert (us.low, us.high) == (Decimal(7_000_000_000), Decimal(8_000_000_000))
 
 
 def test_explain_lists_facts_added_and_overlaps_collapsed(overlapping) -> None:

@@ -114,14 +114,14 @@ def test_money_conditions_and_purpose(seed_graph: Graph) -> None:
 
 
 def test_scopes_are_derived_or_stated(seed_graph: Graph) -> None:
-    found = dict(
-        (pid, (scope, stated))
+    found = {
+        pid: (scope, stated)
         for pid, scope, stated in rows(
             seed_graph,
             "SELECT (STRAFTER(STR(?p), STR(aid:)) AS ?id) ?s ?stated WHERE {"
             " ?p ag:scope/skos:notation ?s ; ag:scopeStated ?stated }",
         )
-    )
+    }
     assert found["mexico-southern-development-30bn"] == ("domestic", False)  # southern-mexico is within mx
     assert found["us-2018-southern-mexico"] == ("cross-border", False)
     assert found["opic-2018-new-money"] == ("cross-border", False)  # a portion of cross-border money

@@ -55,11 +55,9 @@ __all__ = [
     "MoneyFact",
     "OverlapNote",
     "explain_totals",
-    "fact_total",
     "flow_links",
     "flow_rows",
     "flow_totals",
-    "key_of",
     "money_total",
     "read_money",
 ]
@@ -234,23 +232,12 @@ def flow_totals(
     """
     if by not in FLOW_KEYS:
         raise AnalysisError(f"cannot total by {by!r}: choose one of {', '.join(FLOW_KEYS)}")
-    return _totals(_money(store), key_of(by), _scopes(include))
+    return _totals(_money(store), _KEYS[by], _scopes(include))
 
 
 def money_total(store: ox.Store | Money, *, include: Iterable[str] = SCOPES) -> list[FlowTotal]:
     """One total per currency and scope (key ``all``): what ``aidgraph build`` reports."""
     return _totals(_money(store), lambda fact: ("all", ("all",)), _scopes(include))
-
-
-def key_of(by: str) -> Callable[[MoneyFact], tuple[str, tuple[str, ...]]]:
-    """The function giving a fact's (key label, entity ids) for grouping ``by``."""
-    return _KEYS[by]
-
-
-def fact_total(money: Money, fact_ids: Iterable[str], *, currency: str = "USD") -> FlowTotal:
-    """The total of the given facts alone (e.g. those on one Sankey link), overlaps applied among them."""
-    facts = [money.facts[i] for i in fact_ids if money.facts[i].currency == currency]
-    return _one_total("", (), currency, "", facts, money)
 
 
 def flow_links(store: ox.Store | Money, *, include: Iterable[str] = ()) -> list[FlowLink]:
@@ -269,11 +256,10 @@ def flow_links(store: ox.Store | Money, *, include: Iterable[str] = ()) -> list[
         path = [fact.body, *([fact.program] if fact.program else []), _recipient_node(fact)]
         for source, target in pairwise(path):
             steps[(source, target, fact.scope, fact.currency)].append(fact.id)
-    links = []
-    for (source, target, scope, currency), ids in sorted(steps.items()):
-        total = fact_total(money, ids, currency=currency)
-        links.append(FlowLink(source, target, FlowTotal(**{**total.__dict__, "scope": scope})))
-    return links
+    return [
+        FlowLink(source, target, _one_total("", (), currency, scope, [money.facts[i] for i in ids], money))
+        for (source, target, scope, currency), ids in sorted(steps.items())
+    ]
 
 
 def flow_rows(totals: list[FlowTotal], *, by: str, table: bool = False) -> list[dict[str, Any]]:
