@@ -31,6 +31,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -111,6 +112,15 @@ class Money:
 
     facts: dict[str, MoneyFact]
     overlaps: tuple[OverlapNote, ...]
+
+    @functools.cached_property
+    def overlaps_of(self) -> dict[str, tuple[OverlapNote, ...]]:
+        """Fact id → the overlaps that name it, so a total looks only at its own facts' overlaps."""
+        found: dict[str, list[OverlapNote]] = defaultdict(list)
+        for overlap in self.overlaps:
+            for fact in overlap.facts:
+                found[fact].append(overlap)
+        return {fact: tuple(overlaps) for fact, overlaps in found.items()}
 
 
 @dataclass(frozen=True)
@@ -337,7 +347,8 @@ def _one_total(
     portions = {f.id for f in facts if f.part_of and all(w in here for w in f.part_of)}
     units = _UnionFind(counted)
     collapses: list[Collapse] = []
-    for overlap in money.overlaps:
+    overlaps = sorted({o for f in here for o in money.overlaps_of.get(f, ())}, key=lambda o: o.id)
+    for overlap in overlaps:
         members = [m for m in overlap.facts if m in counted]
         if overlap.kind == "restatement" and len(members) > 1:
             for other in members[1:]:
@@ -346,21 +357,21 @@ def _one_total(
     for root, group in sorted(units.groups().items()):
         if len(group) > 1:
             saved = sum((here[m].amount for m in group), Decimal(0)) - unit_amount[root]
-            notes = tuple(o for o in money.overlaps if o.kind == "restatement" and set(o.facts) & set(group))
+            notes = tuple(o for o in overlaps if o.kind == "restatement" and set(o.facts) & set(group))
             collapses.append(Collapse(notes, tuple(sorted(group)), plain_decimal(saved), "restatement"))
     high = sum(unit_amount.values(), Decimal(0))
     # Possible overlaps join units (and portions) into groups counted once at their largest amount.
     nodes = _UnionFind([*unit_amount, *sorted(portions)])
-    possible = []
-    for overlap in money.overlaps:
+    possible: dict[str, list[OverlapNote]] = defaultdict(list)
+    for overlap in overlaps:
         members = [units.find(m) if m in counted else m for m in overlap.facts if m in counted or m in portions]
         if overlap.kind == "possible-overlap" and len(set(members)) > 1:
-            possible.append((overlap, members[0]))
+            possible[members[0]].append(overlap)
             for other in members[1:]:
                 nodes.union(members[0], other)
     low = high
     unit_groups = units.groups()
-    for root, group in sorted(nodes.groups().items()):
+    for _root, group in sorted(nodes.groups().items()):
         if len(group) < 2:
             continue
         held = [g for g in group if g in unit_amount]
@@ -375,7 +386,7 @@ def _one_total(
         adds = max(Decimal(0), largest - max(elsewhere, default=Decimal(0)))
         saved = sum((unit_amount[g] for g in held), Decimal(0)) - adds
         low -= saved
-        notes = tuple(o for o, first in possible if nodes.find(first) == root)
+        notes = tuple(sorted((o for g in group for o in possible.get(g, ())), key=lambda o: o.id))
         members = tuple(sorted(m for g in group for m in unit_groups.get(g, [g])))
         collapses.append(Collapse(notes, members, plain_decimal(saved), "possible-overlap"))
     # The low end leans on the amounts of collapsed portions too: their hedges count.
