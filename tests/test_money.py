@@ -360,3 +360,16 @@ def test_seed_bodies_apart(seed_store) -> None:
         ("United States", Decimal(7_800_000_000), Decimal(8_550_000_000)),
         ("U.S. International Development Finance Corporation", Decimal(5_000_000_000), Decimal(5_000_000_000)),
     ]
+
+
+def test_a_portion_of_a_portion_in_an_overlap_is_handled(write_seeds) -> None:
+    nested = OVERLAPPING.replace(
+        "overlaps:\n",
+        "  - id: us-sv-loans-small\n    label: Small loans within the loans\n    pledged_by: us\n    recipient: sv\n"
+        "    part_of: us-sv-loans\n    amount: 500 million\n    evidence: [x]\n"
+        "overlaps:\n",
+    ).replace("facts: [dfc-sv, us-sv]", "facts: [dfc-sv, us-sv-loans-small]")
+    money = read_money(_store(write_seeds({"x.yaml": nested})))
+    (us,) = flow_totals(money, by="donor")
+    # the DFC's $1 billion may hold the $500 million already counted inside the $5 billion
+    assert (us.low, us.high) == (Decimal(7_500_000_000), Decimal(8_000_000_000))

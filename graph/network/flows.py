@@ -343,13 +343,14 @@ def _one_total(
     """Low and high of one group of facts: portions dropped, restatements merged, overlaps collapsed."""
     here = {f.id: f for f in facts}
     counted = sorted(f.id for f in facts if not f.part_of)
+    counted_set = set(counted)
     # A portion stands for money counted elsewhere in this total when all its wholes are here.
     portions = {f.id for f in facts if f.part_of and all(w in here for w in f.part_of)}
     units = _UnionFind(counted)
     collapses: list[Collapse] = []
     overlaps = sorted({o for f in here for o in money.overlaps_of.get(f, ())}, key=lambda o: o.id)
     for overlap in overlaps:
-        members = [m for m in overlap.facts if m in counted]
+        members = [m for m in overlap.facts if m in counted_set]
         if overlap.kind == "restatement" and len(members) > 1:
             for other in members[1:]:
                 units.union(members[0], other)
@@ -364,7 +365,7 @@ def _one_total(
     nodes = _UnionFind([*unit_amount, *sorted(portions)])
     possible: dict[str, list[OverlapNote]] = defaultdict(list)
     for overlap in overlaps:
-        members = [units.find(m) if m in counted else m for m in overlap.facts if m in counted or m in portions]
+        members = [units.find(m) if m in counted_set else m for m in overlap.facts if m in counted_set or m in portions]
         if overlap.kind == "possible-overlap" and len(set(members)) > 1:
             possible[members[0]].append(overlap)
             for other in members[1:]:
@@ -380,7 +381,7 @@ def _one_total(
         elsewhere = [
             here[g].amount
             for g in group
-            if g in portions and not any(units.find(w) in held for w in here[g].part_of)
+            if g in portions and not any(w in counted_set and units.find(w) in held for w in here[g].part_of)
         ]
         largest = max((unit_amount[g] for g in held), default=Decimal(0))
         adds = max(Decimal(0), largest - max(elsewhere, default=Decimal(0)))
