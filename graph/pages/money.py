@@ -178,8 +178,8 @@ def _legend(nodes: list[tuple[str, str, str]], scopes: set[str]) -> list[dict[st
         if s in scopes
     ]
     note = (
-        "Width: every pledge counted (high end). Amounts: low – high where pledges may overlap; "
-        "portions of other pledges not drawn again; USD only."
+        "Donors are bodies (flows --by body; a country with its agencies: --by donor). Width: every pledge "
+        "counted (high end). Amounts: low – high where pledges may overlap; portions not drawn again; USD only."
     )
     rows = [" · ".join(swatches), "Flows: " + " · ".join(links), note]
     return [
