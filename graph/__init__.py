@@ -13,6 +13,8 @@ Examples
 >>> import graph
 >>> from pathlib import Path
 >>> store = graph.open_store(Path("seeds"), Path("no-such-build"))
+>>> graph.summarize(store).totals  # cross-border money as (low, high): Mexico's plan at home is not aid
+{'USD': (Decimal('7800000000'), Decimal('13550000000'))}
 >>> graph.run_query(store, named="pledges", params={"donor": "dfc"}).records()[0]["donor"]
 'aid:dfc'
 >>> [r.node for r in graph.rank(graph.project(store, "actors"), "degree", top=2)]
@@ -33,6 +35,8 @@ __all__ = [
     "check_all",
     "draft_article",
     "dump",
+    "explain_totals",
+    "flow_table",
     "flow_totals",
     "load_facts",
     "network_page",
@@ -43,6 +47,7 @@ __all__ = [
     "push_graph",
     "rank",
     "read_article",
+    "read_money",
     "read_query",
     "render",
     "run_query",
@@ -60,7 +65,9 @@ _HOMES = {
     "centrality": ("graph.network.centrality", "centrality"),
     "check_all": ("loaders.check", "check_all"),
     "draft_article": ("loaders.extract", "draft_article"),
+    "explain_totals": ("graph.network.flows", "explain_totals"),
     "dump": ("graph.export", "dump"),
+    "flow_table": ("graph.network.flows", "flow_table"),
     "flow_totals": ("graph.network.flows", "flow_totals"),
     "load_facts": ("loaders.facts", "load_facts"),
     "network_page": ("graph.pages.network", "network_page"),
@@ -71,6 +78,7 @@ _HOMES = {
     "push_graph": ("graph.push", "push"),
     "rank": ("graph.network.centrality", "rank"),
     "read_article": ("loaders.extract", "read_article"),
+    "read_money": ("graph.network.flows", "read_money"),
     "read_query": ("graph.query.run", "read_query"),
     "render": ("graph.query.results", "render"),
     "run_query": ("graph.query.run", "run_query"),

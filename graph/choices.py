@@ -26,6 +26,7 @@ __all__ = [
     "DEFAULT_GRAPH",
     "ENGINES",
     "FLOW_KEYS",
+    "INCLUDABLE_SCOPES",
     "METRICS",
     "PROJECTIONS",
     "PROJECTION_FORMATS",
@@ -33,6 +34,7 @@ __all__ = [
     "QUERY_SECONDS",
     "RDF_FORMATS",
     "RESULT_FORMATS",
+    "SCOPES",
     "SHACL_ENGINES",
     "TIMELINE_GROUPINGS",
     "require",
@@ -42,8 +44,12 @@ METRICS = ("degree", "betweenness", "closeness", "pagerank", "eigenvector", "in-
 """Centrality measures (``graph.network.centrality``)."""
 PROJECTIONS = ("actors", "funding", "entities")
 """Networks drawn from the graph (``graph.network.projections``)."""
-FLOW_KEYS = ("donor", "recipient", "program", "year")
-"""What money totals can be grouped by (``graph.network.flows``)."""
+FLOW_KEYS = ("donor", "body", "recipient", "program", "year")
+"""What money totals can be grouped by: donor country, donor body, recipient, program, year."""
+INCLUDABLE_SCOPES = ("domestic", "unknown")
+"""Scopes of money totalled only when asked (``flows --include``), each apart, never added in."""
+SCOPES = ("cross-border", *INCLUDABLE_SCOPES)
+"""Scopes of money (``graph.network.flows``): cross-border money is what totals count."""
 TIMELINE_GROUPINGS = ("kind", "actor")
 """Rows of the timeline page (``graph.pages.timeline``)."""
 RESULT_FORMATS = ("table", "csv", "tsv", "json")

@@ -1,7 +1,8 @@
 """A short summary of a built graph: triples, entities by class, pledges and their totals.
 
-Totals count only pledges that are part of no other pledge, per currency, so an amount announced
-together with its portions is never counted twice.
+The money totals come from :func:`graph.network.flows.money_total`, the one computation of
+totals: cross-border money as a range (possible overlaps counted once at the low end, every fact
+at the high end), domestic plans and money of unknown scope apart, each currency apart.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from graph.network.flows import FlowTotal, money_total
 from graph.query.run import run_query
-from loaders.values import plain_decimal
 
 __all__ = ["CLASS_ORDER", "Summary", "summarize"]
 
@@ -26,6 +27,7 @@ CLASS_ORDER = [
     ("Policy", "policies"),
     ("Pledge", "pledges"),
     ("Statistic", "statistics"),
+    ("Overlap", "overlaps"),
     ("SourceDocument", "sources"),
     ("Evidence", "quotes"),
 ]
@@ -40,17 +42,30 @@ class Summary:
     entities: dict[str, int]
     pledges: int
     top_level_pledges: int
-    totals: dict[str, Decimal] = field(default_factory=dict)
+    money: list[FlowTotal] = field(default_factory=list)
+
+    @property
+    def totals(self) -> dict[str, tuple[Decimal, Decimal]]:
+        """Cross-border money per currency as (low, high)."""
+        return {t.currency: (t.low, t.high) for t in self.money if t.scope == "cross-border"}
 
     def lines(self) -> list[str]:
         """The summary as the lines ``aidgraph build`` prints."""
         counts = ", ".join(f"{n} {noun}" for noun, n in self.entities.items())
-        totals = "; ".join(f"{currency} {amount:,}" for currency, amount in sorted(self.totals.items()))
-        return [
+        lines = [
             f"{self.triples} triples",
             f"entities: {counts}",
-            f"pledges: {self.pledges} ({self.top_level_pledges} not part of another), total {totals or 'none'}",
+            f"pledges: {self.pledges} ({self.top_level_pledges} not part of another)",
         ]
+        for scope, title in _SCOPE_TITLES.items():
+            rows = [t for t in self.money if t.scope == scope]
+            if rows or scope == "cross-border":
+                amounts = "; ".join(
+                    f"{t.currency} {t.amount_text()}" + (f" ({t.qualifier_text()})" if t.qualifiers else "")
+                    for t in rows
+                )
+                lines.append(f"{title}: {amounts or 'none'}")
+        return lines
 
 
 def summarize(store: ox.Store) -> Summary:
@@ -62,23 +77,25 @@ def summarize(store: ox.Store) -> Summary:
     >>> store.load(b'<urn:p> a <https://w3id.org/aidgraph/ontology#Pledge> ; '
     ...     b'<https://w3id.org/aidgraph/ontology#amount> 5.0 ; '
     ...     b'<https://w3id.org/aidgraph/ontology#currency> "USD" .', format=ox.RdfFormat.TURTLE)
-    >>> summarize(store).totals
-    {'USD': Decimal('5')}
+    >>> summarize(store).totals  # a pledge whose scope the facts do not tell is not aid
+    {}
     """
     counts = {row["class"]: row["n"] for row in run_query(store, _COUNTS, limits=None).records()}
     entities = {noun: counts.get(name, 0) for name, noun in CLASS_ORDER}
-    totals = {row["currency"]: plain_decimal(row["total"]) for row in run_query(store, _TOTALS, limits=None).records()}
     pledges = run_query(store, _PLEDGES, limits=None).records()[0]
     triples = run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", limits=None).records()[0]["n"]
-    return Summary(triples, entities, pledges["all"], pledges["top"], totals)
+    return Summary(triples, entities, pledges["all"], pledges["top"], money_total(store))
+
+
+_SCOPE_TITLES = {
+    "cross-border": "money across borders",
+    "domestic": "domestic spending plans (not aid, not added)",
+    "unknown": "money of unknown scope (not added)",
+}
 
 
 _COUNTS = """
 SELECT ?class (COUNT(?x) AS ?n) WHERE { ?x a ?type . FILTER(STRSTARTS(STR(?type), STR(ag:)))
   BIND(STRAFTER(STR(?type), STR(ag:)) AS ?class) } GROUP BY ?class"""
-_TOTALS = """
-SELECT ?currency (SUM(?amount) AS ?total) WHERE { ?p a ag:Pledge ; ag:amount ?amount ; ag:currency ?currency .
-  FILTER NOT EXISTS { ?p ag:partOf ?whole } } GROUP BY ?currency"""
 _PLEDGES = """
-SELECT (COUNT(?p) AS ?all) (SUM(IF(BOUND(?whole), 0, 1)) AS ?top) WHERE { ?p a ag:Pledge
-  OPTIONAL { ?p ag:partOf ?whole } }"""
+SELECT (COUNT(?p) AS ?all) (SUM(IF(EXISTS { ?p ag:partOf ?whole }, 0, 1)) AS ?top) WHERE { ?p a ag:Pledge }"""

@@ -19,7 +19,7 @@ from loaders import (
     check_shapes,
     load_facts,
 )
-from loaders.facts import FactSet
+from loaders.facts import FactSet, inference_lines
 from loaders.shacl import Engine
 
 if TYPE_CHECKING:
@@ -36,6 +36,8 @@ class CheckReport:
     facts: int = 0
     quotes: int = 0
     corpus_checked: bool = False
+    inferences: list[str] = field(default_factory=list)
+    """Every inferred field, one line each (``file:line: id field: reason``), in file order."""
 
     def lines(self) -> list[str]:
         """A one-line verdict per layer, for the terminal."""
@@ -76,6 +78,7 @@ def check_all(
         report.problems = err.problems
         return report
     report.facts = len(facts.records)
+    report.inferences = inference_lines(facts)
     report.quotes = sum(len(quotes) for quotes in facts.evidence.values())
     positions = None
     if corpus_dir is not None:

@@ -3,7 +3,8 @@
 Loading is three steps, each testable alone: :mod:`loaders.yamlsource` reads a file safely with
 line marks, :mod:`loaders.records` validates each entry with pydantic, and this module checks
 what only the whole set can tell (duplicate ids, references, evidence sources, ``part_of``
-cycles). Every problem of every file is collected; the caller gets all of them in one
+cycles, inferred fields, overlaps between money facts) and derives what the set allows: whether
+each pledge's money crosses a border (:attr:`FactSet.scopes`). Every problem of every file is collected; the caller gets all of them in one
 :class:`~loaders.errors.FactError`, or a set of facts that is safe to turn into RDF.
 
 Examples
@@ -30,10 +31,22 @@ from pydantic import BaseModel, ValidationError
 
 from loaders.errors import FactError, Location, Problem
 from loaders.paths import scan_fact_files
-from loaders.records import ACTOR_KINDS, ID_PATTERN, SECTIONS, Mention, Record, Source
+from loaders.records import (
+    ACTOR_KINDS,
+    ID_PATTERN,
+    SECTIONS,
+    Agency,
+    Country,
+    Mention,
+    Overlap,
+    Pledge,
+    Record,
+    Region,
+    Source,
+)
 from loaders.yamlsource import YamlDocument, read_yaml
 
-__all__ = ["FactSet", "Quote", "load_facts"]
+__all__ = ["FactSet", "Inference", "Quote", "inference_lines", "load_facts"]
 
 _PLACES = frozenset({"country", "region"})
 REFERENCES: dict[str, tuple[frozenset[str], str]] = {
@@ -51,6 +64,7 @@ REFERENCES: dict[str, tuple[frozenset[str], str]] = {
     "administration": (frozenset({"person"}), "person"),
     "for_program": (frozenset({"program", "policy"}), "program"),
     "part_of": (frozenset({"pledge"}), "pledge"),
+    "facts": (frozenset({"pledge"}), "pledge"),
 }
 """Reference field → (kinds of record it may point at, the noun used in messages)."""
 
@@ -64,9 +78,28 @@ class Quote:
     where: Location
 
 
+@dataclass(frozen=True)
+class Inference:
+    """A field of a fact that the text does not state outright, why the curator set it, and where."""
+
+    where: Location
+    fact: str
+    field: str
+    reason: str
+
+    def line(self) -> str:
+        """``file:line: id field: reason``, as ``aidgraph check --inferences`` prints it."""
+        return f"{self.where.path}:{self.where.line}: {self.fact} {self.field}: {self.reason}"
+
+
 @dataclass
 class FactSet:
-    """Every validated source and fact, their evidence, and where each was defined."""
+    """Every validated source and fact, their evidence, and where each was defined.
+
+    ``scopes`` maps each pledge id to ``(scope, stated)``: ``cross-border`` or ``domestic``, and
+    whether the curator stated it (else it was derived from the donor's country and the
+    recipients' places); a pledge the facts cannot place has no entry.
+    """
 
     sources: dict[str, Source] = field(default_factory=dict)
     records: dict[str, Record] = field(default_factory=dict)
@@ -74,6 +107,8 @@ class FactSet:
     where: dict[str, Location] = field(default_factory=dict)
     source_where: dict[str, Location] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    scopes: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    inferences: list[Inference] = field(default_factory=list)
 
     def of_kind(self, kind: str) -> list[Record]:
         """The records of one kind ('pledge', 'agency', …) in id order."""
@@ -384,6 +419,58 @@ class _Loader:
                 self.problems.append(Problem(entry.at(), f"{name}: no evidence (add a quote under 'evidence:')"))
         self._check_cycles("part_of", "is part of itself through")
         self._check_cycles("includes", "includes itself through")
+        self._check_inferred()
+        self._check_overlaps()
+        self._derive_scopes()
+
+    def _check_inferred(self) -> None:
+        """Each field named under ``inferred:`` must exist on the record and be set."""
+        for record_id, record in sorted(self.facts.records.items()):
+            if not record.inferred:
+                continue
+            entry, name = self.entries[record_id], f"{record.kind} {record_id!r}"
+            names = _field_names(type(record))
+            for field_name, reason in record.inferred.items():
+                at = entry.at("inferred", field_name)
+                if field_name not in names:
+                    hint = _did_you_mean(field_name, names)
+                    self.problems.append(Problem(at, f"{name}: inferred names unknown field {field_name!r}{hint}"))
+                elif getattr(record, names[field_name]) in (None, [], {}):
+                    message = f"inferred field {field_name!r} is not set (set it, or remove it from 'inferred')"
+                    self.problems.append(Problem(at, f"{name}: {message}"))
+                else:
+                    self.facts.inferences.append(Inference(at, record_id, field_name, reason))
+
+    def _check_overlaps(self) -> None:
+        for record_id, record in sorted(self.facts.records.items()):
+            if not isinstance(record, Overlap):
+                continue
+            repeated = sorted({f for f in record.facts if record.facts.count(f) > 1})
+            if repeated:
+                message = f"overlap {record_id!r}: lists {', '.join(map(repr, repeated))} more than once"
+                self.problems.append(Problem(self.entries[record_id].at("facts"), message))
+
+    def _derive_scopes(self) -> None:
+        """Whether each pledge's money crosses a border: derived where the facts tell, else as stated."""
+        records = self.facts.records
+        pledges = [r for _, r in sorted(records.items()) if isinstance(r, Pledge)]
+        for pledge in pledges:
+            derived = derive_scope(pledge, records)
+            if pledge.scope is not None:
+                if derived is not None and derived[0] != pledge.scope:
+                    message = f"pledge {pledge.id!r}: scope {pledge.scope!r} contradicts the facts: {derived[1]}"
+                    self.problems.append(Problem(self.entries[pledge.id].at("scope"), message))
+                self.facts.scopes[pledge.id] = (pledge.scope, True)
+            elif derived is not None:
+                self.facts.scopes[pledge.id] = (derived[0], False)
+        changed = True
+        while changed:  # a portion of money whose wholes agree shares their scope
+            changed = False
+            for pledge in pledges:
+                wholes = {self.facts.scopes.get(w, (None,))[0] for w in pledge.part_of}
+                if pledge.id not in self.facts.scopes and len(wholes) == 1 and None not in wholes:
+                    self.facts.scopes[pledge.id] = (wholes.pop(), False)
+                    changed = True
 
     def _resolve_sources(self) -> None:
         """Fill in each quote's default source and check every source id is registered."""
@@ -481,6 +568,77 @@ def _elide(chain: list[str], keep: int = 12) -> list[str]:
     if len(chain) <= keep:
         return chain
     return [*chain[: keep // 2], f"… ({len(chain) - keep} more) …", *chain[-keep // 2 :]]
+
+
+def inference_lines(facts: FactSet) -> list[str]:
+    """Every inferred field of the facts, one line each (``file:line: id field: reason``), in file order."""
+    return [i.line() for i in sorted(facts.inferences, key=lambda i: (i.where, i.field))]
+
+
+def derive_scope(pledge: Pledge, records: dict[str, Record]) -> tuple[str, str] | None:
+    """``(scope, why)`` when the facts tell whether the pledge's money crosses a border, else None.
+
+    The donor's country is the donor itself (a country) or the country an agency belongs to
+    (``agency_of``); a recipient's countries are the country itself, the country a region lies
+    ``within``, or every country a region ``includes``. Money that stays in the donor's country is
+    ``domestic``; money that goes only to other countries is ``cross-border``. Money for the
+    donor's country and others together, or with no recipient stated, cannot be derived.
+    """
+    donor = _country_of(pledge.pledged_by, records)
+    places: set[str] = set()
+    for recipient in pledge.recipient:
+        countries = _countries_in(recipient, records, 0)
+        if not countries:
+            return None
+        places |= countries
+    if donor not in records or not places or not places <= records.keys():
+        return None
+    donor_name = records[donor].label
+    where = ", ".join(sorted(records[c].label for c in places))
+    if places == {donor}:
+        return "domestic", f"the donor's country is {donor_name} and the money stays in {where} (domestic)"
+    if donor not in places:
+        return "cross-border", f"the donor's country is {donor_name} and the money goes to {where} (cross-border)"
+    return None
+
+
+def _country_of(actor: str, records: dict[str, Record]) -> str | None:
+    record = records.get(actor)
+    if isinstance(record, Country):
+        return record.id
+    if isinstance(record, Agency):
+        return record.agency_of
+    return None
+
+
+def _countries_in(place: str, records: dict[str, Record], depth: int) -> set[str]:
+    """The countries a recipient lies in or includes; empty when the facts do not tell."""
+    record = records.get(place)
+    if isinstance(record, Country):
+        return {record.id}
+    if isinstance(record, Agency):
+        return {record.agency_of}
+    if isinstance(record, Region) and depth < 32:
+        if record.within:
+            return {record.within}
+        found: set[str] = set()
+        for member in record.includes:
+            countries = _countries_in(member, records, depth + 1)
+            if not countries:
+                return set()
+            found |= countries
+        return found
+    return set()
+
+
+@functools.cache
+def _field_names(model: type[Record]) -> dict[str, str]:
+    """YAML field name → attribute name, for the fields ``inferred:`` may name."""
+    return {
+        info.alias or name: name
+        for name, info in model.model_fields.items()
+        if name not in ("id", "evidence", "inferred")
+    }
 
 
 def _resolve(at: Location | Callable[[], Location]) -> Location:

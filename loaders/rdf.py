@@ -36,7 +36,16 @@ from ontology.prefixes import AG_NS, AID_NS, EV_NS, PREFIXES, SRC_NS, XSD_NS
 if TYPE_CHECKING:
     from rdflib import Graph
 
-__all__ = ["CLASSES", "CODES", "PREDICATES", "evidence_id", "facts_to_graph", "facts_to_ntriples", "new_graph"]
+__all__ = [
+    "CLASSES",
+    "CODES",
+    "PREDICATES",
+    "evidence_id",
+    "facts_to_graph",
+    "facts_to_ntriples",
+    "inference_iri",
+    "new_graph",
+]
 
 _RDF_TYPE = PREFIXES["rdf"] + "type"
 _LABEL = PREFIXES["rdfs"] + "label"
@@ -59,6 +68,7 @@ CLASSES: dict[str, str] = {
         "policy": "Policy",
         "pledge": "Pledge",
         "statistic": "Statistic",
+        "overlap": "Overlap",
     }.items()
 }
 """Record kind → its ontology class IRI."""
@@ -98,6 +108,11 @@ PREDICATES: dict[str, tuple[str, str]] = {
         "funding": ("fundingType", "code"),
         "new_money": ("newMoney", "boolean"),
         "duration": ("duration", "duration"),
+        "scope": ("scope", "code"),
+        "purpose": ("purpose", "text"),
+        "conditions": ("condition", "text"),
+        "relation": ("overlapKind", "code"),
+        "facts": ("overlapOf", "entity"),
     }.items()
 }
 """Record field → (property IRI, how its value is written)."""
@@ -113,6 +128,8 @@ CODES: dict[str, dict[str, str]] = {
         "development-finance": "DevelopmentFinance",
     },
     "funding": {"public": "PublicMoney", "private": "PrivateMoney", "loans": "Loans", "investment": "Investment"},
+    "scope": {"cross-border": "CrossBorder", "domestic": "Domestic"},
+    "relation": {"restatement": "Restatement", "possible-overlap": "PossibleOverlap"},
 }
 """Code-list field → notation → concept local name; notations match ``skos:notation`` in the ontology."""
 
@@ -135,7 +152,9 @@ def facts_to_ntriples(
     for source_id in sorted(facts.sources):
         yield from _source(facts.sources[source_id])
     for fact_id in sorted(facts.records):
-        yield from _record(facts.records[fact_id])
+        record = facts.records[fact_id]
+        stated = getattr(record, "scope", None)
+        yield from _record(record, facts.scopes.get(fact_id) or ((stated, True) if stated else None))
         for quote in facts.evidence.get(fact_id, []):
             yield from _evidence(fact_id, quote, positions)
 
@@ -191,7 +210,7 @@ def _source(source: Source) -> Iterator[str]:
         yield f"{node} <{_NOTE}> {_text(source.note)} .\n"
 
 
-def _record(record: Record) -> Iterator[str]:
+def _record(record: Record, scope: tuple[str, bool] | None = None) -> Iterator[str]:
     node = f"<{AID_NS}{record.id}>"
     yield f"{node} <{_RDF_TYPE}> <{CLASSES[record.kind]}> .\n"
     yield f"{node} <{_LABEL}> {_text(record.label)} .\n"
@@ -200,13 +219,44 @@ def _record(record: Record) -> Iterator[str]:
     if record.note:
         yield f"{node} <{_NOTE}> {_text(record.note)} .\n"
     for name in type(record).model_fields:
-        if name in ("id", "label", "aliases", "note", "evidence"):
+        if name in ("id", "label", "aliases", "note", "evidence", "inferred", "scope"):
             continue
         value = getattr(record, name)
         for item in value if isinstance(value, list) else [value]:
             if item is not None:
                 predicate, form = PREDICATES[name]
                 yield f"{node} <{predicate}> {_object(name, form, item)} .\n"
+    if scope is not None:
+        yield f"{node} <{AG_NS}scope> {_object('scope', 'code', scope[0])} .\n"
+        yield f'{node} <{AG_NS}scopeStated> "{str(scope[1]).lower()}"^^<{XSD_NS}boolean> .\n'
+    yield from _inferences(record, node)
+
+
+def inference_iri(fact_id: str, field_name: str) -> str:
+    """The IRI of the note that one field of one fact was inferred (no blank nodes: diffs see it).
+
+    Examples
+    --------
+    >>> inference_iri("opic-2018-new-money", "announced_on")
+    'https://w3id.org/aidgraph/id/opic-2018-new-money/inferred/announced_on'
+    """
+    return f"{AID_NS}{fact_id}/inferred/{field_name}"
+
+
+_PLAIN_PROPERTIES = {"label": _LABEL, "aliases": _ALT_LABEL, "note": _NOTE}
+
+
+def _inferences(record: Record, node: str) -> Iterator[str]:
+    """One ``ag:Inference`` node per inferred field: the property it qualifies and the reason."""
+    attributes = {info.alias or name: name for name, info in type(record).model_fields.items()}
+    for field_name, reason in sorted(record.inferred.items()):
+        attribute = attributes[field_name]
+        prop = _PLAIN_PROPERTIES.get(attribute) or PREDICATES[attribute][0]
+        inference = f"<{inference_iri(record.id, field_name)}>"
+        yield f"{node} <{AG_NS}inference> {inference} .\n"
+        yield f"{inference} <{_RDF_TYPE}> <{AG_NS}Inference> .\n"
+        yield f"{inference} <{AG_NS}inferredProperty> <{prop}> .\n"
+        yield f"{inference} <{AG_NS}reason> {_text(reason)} .\n"
 
 
 def _object(name: str, form: str, value: object) -> str:

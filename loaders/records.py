@@ -38,6 +38,7 @@ __all__ = [
     "EvidenceItem",
     "Mention",
     "Organization",
+    "Overlap",
     "Person",
     "Pledge",
     "Policy",
@@ -88,6 +89,7 @@ def _file_name(value: str) -> str:
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Ids = Annotated[list[Id], BeforeValidator(_one_or_many)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Texts = Annotated[list[Text], BeforeValidator(_one_or_many)]
 Amount = Annotated[Decimal, BeforeValidator(_text_amount), Field(ge=0, allow_inf_nan=False)]
 PartialDate = Annotated[str, AfterValidator(check_partial_date)]
 Duration = Annotated[str, AfterValidator(check_duration)]
@@ -101,6 +103,8 @@ PledgeKind = Literal[
     "development-finance",
 ]
 FundingType = Literal["public", "private", "loans", "investment"]
+Scope = Literal["cross-border", "domestic"]
+OverlapKind = Literal["restatement", "possible-overlap"]
 
 
 class _Strict(BaseModel):
@@ -134,6 +138,8 @@ class Record(_Strict):
     aliases: list[Text] = Field(default_factory=list)
     note: Text | None = None
     evidence: list[Evidence] = Field(default_factory=list)
+    inferred: dict[str, Text] = Field(default_factory=dict)
+    """Field name → why it was inferred: fields the text does not state outright."""
 
 
 class Country(Record):
@@ -206,14 +212,31 @@ class Pledge(Record):
     amount: Amount
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
     qualifier: Qualifier = "exact"
-    pledge_kind: PledgeKind | None = None
+    pledge_kind: Annotated[list[PledgeKind], BeforeValidator(_one_or_many)] = Field(default_factory=list)
     funding: list[FundingType] = Field(default_factory=list)
     new_money: bool | None = None
     duration: Duration | None = None
-    part_of: Id | None = None
+    part_of: Ids = Field(default_factory=list)
+    scope: Scope | None = None
+    purpose: Texts = Field(default_factory=list)
+    conditions: Texts = Field(default_factory=list)
     announced_on: PartialDate | None = None
     announced_by: Ids = Field(default_factory=list)
     targets: Ids = Field(default_factory=list)
+
+
+class Overlap(Record):
+    """Money facts that restate the same money, or may (in part) be the same money.
+
+    Distinct from a pledge's ``part_of`` (a stated portion): an overlap is a curator's judgement,
+    so its ``note`` (the reasoning) is required. The YAML field ``kind`` is ``relation`` here,
+    because ``kind`` names the record type.
+    """
+
+    kind: ClassVar[str] = "overlap"
+    relation: OverlapKind = Field(alias="kind")
+    facts: Annotated[list[Id], Field(min_length=2)]
+    note: Text
 
 
 class Statistic(Record):
@@ -262,6 +285,7 @@ SECTIONS: dict[str, type[_Strict]] = {
     "programs": Program,
     "policies": Policy,
     "pledges": Pledge,
+    "overlaps": Overlap,
     "statistics": Statistic,
     "mentions": Mention,
 }

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from loaders.errors import Location, Problem
 from loaders.facts import FactSet
-from loaders.rdf import evidence_id
+from loaders.rdf import evidence_id, inference_iri
 from ontology import PREFIXES, shapes_path
 
 if TYPE_CHECKING:
@@ -170,8 +170,8 @@ def _locations(facts: FactSet) -> dict[str, tuple[Location, str]]:
         name = f"{record.kind} {fact_id!r}"
         where[entity_ns + fact_id] = (facts.where[fact_id], name)
         for quote in facts.evidence.get(fact_id, []):
-            where[evidence_ns + evidence_id(fact_id, quote.source, quote.quote)] = (
-                quote.where,
-                f"{name} evidence",
-            )
+            where[evidence_ns + evidence_id(fact_id, quote.source, quote.quote)] = (quote.where, f"{name} evidence")
+    for inference in facts.inferences:
+        name = f"{facts.records[inference.fact].kind} {inference.fact!r} inferred {inference.field!r}"
+        where[inference_iri(inference.fact, inference.field)] = (inference.where, name)
     return where

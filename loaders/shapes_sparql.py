@@ -128,6 +128,18 @@ class PropertyCheck:
     message: Any = None
     graph: Any = field(default=None, repr=False)
     """The rdflib shapes graph the shape comes from (pySHACL words messages with it)."""
+    inverse: bool = False
+    """The path is ``sh:inversePath`` of :attr:`path`: values point at the focus node."""
+
+    @property
+    def sparql_path(self) -> str:
+        """The path in SPARQL: ``<p>``, or ``^<p>`` for an inverse path."""
+        return f"^<{self.path}>" if self.inverse else f"<{self.path}>"
+
+    @property
+    def result_path(self) -> str | None:
+        """The path a result names: the property, or None for an inverse path (as pySHACL gives it)."""
+        return None if self.inverse else self.path
 
 
 @dataclass(frozen=True)
@@ -135,7 +147,7 @@ class Violation:
     """One validation result: the focus node, the property path, the failed constraint and value."""
 
     focus: ox.NamedNode | ox.BlankNode
-    path: str
+    path: str | None
     component: str
     value: ox.NamedNode | ox.BlankNode | ox.Literal | None
     check: PropertyCheck = field(compare=False, hash=False)
@@ -179,16 +191,18 @@ def compile_shapes(shapes: str | Graph) -> list[PropertyCheck]:
             graph.objects(node, sh("property")), key=lambda n: _shape_key(graph, n)
         ):
             path = graph.value(prop, sh("path"))
-            if not isinstance(path, URIRef):
+            inverse = graph.value(path, sh("inversePath")) if not isinstance(path, URIRef) else None
+            if not isinstance(path, URIRef) and not isinstance(inverse, URIRef):
                 raise UnsupportedShape(
-                    f"{node}: only single-property paths are translated to SPARQL"
+                    f"{node}: only single-property paths and their inverses are translated to SPARQL"
                 )
             check = PropertyCheck(
                 prop,
                 targets,
-                str(path),
+                str(inverse if inverse is not None else path),
                 message=graph.value(prop, sh("message")),
                 graph=graph,
+                inverse=inverse is not None,
             )
             check.constraints = _constraints(graph, prop)
             if targets:
@@ -305,11 +319,11 @@ def _counts(
 ) -> list[Violation]:
     """Focus nodes with too few or too many values on the check's path."""
     bounds = {c.component: (int(c.parameter), c) for c in constraints}
-    targets, path = _targets(classes, check), f"<{check.path}>"
+    targets, path = _targets(classes, check), check.sparql_path
     if set(bounds) == {"minCount"} and bounds["minCount"][0] == 1:
         query = f"SELECT DISTINCT ?f WHERE {{ {targets} FILTER NOT EXISTS {{ ?f {path} ?v }} }}"
         return [
-            Violation(row["f"], check.path, "minCount", None, check, bounds["minCount"][1])
+            Violation(row["f"], check.result_path, "minCount", None, check, bounds["minCount"][1])
             for row in store.query(query)
         ]
     tests = []
@@ -327,7 +341,7 @@ def _counts(
         n = int(row["n"].value)
         for component, (bound, constraint) in sorted(bounds.items()):
             if (component == "minCount" and n < bound) or (component == "maxCount" and n > bound):
-                found.append(Violation(row["f"], check.path, component, None, check, constraint))
+                found.append(Violation(row["f"], check.result_path, component, None, check, constraint))
     return found
 
 
@@ -335,7 +349,7 @@ def _values(
     store: ox.Store, classes: _Classes, check: PropertyCheck, constraints: list[Constraint]
 ) -> list[Violation]:
     """Values SPARQL does not accept, checked exactly in Python, then the focus nodes that hold them."""
-    where = f"{_targets(classes, check)} ?f <{check.path}> ?v ."
+    where = f"{_targets(classes, check)} ?f {check.sparql_path} ?v ."
     binds = " ".join(
         f"BIND(COALESCE({_strict(c, '?v', classes)}, false) AS ?ok{i})" for i, c in enumerate(constraints)
     )
@@ -356,7 +370,7 @@ def _values(
     if len(named) < len(bad):
         rows += [r for r in store.query(f"SELECT DISTINCT ?f ?v WHERE {{ {where} FILTER(isBlank(?v)) }}") if r["v"] in bad]
     return [
-        Violation(r["f"], check.path, c.component, r["v"], check, c) for r in rows for c in bad[r["v"]]
+        Violation(r["f"], check.result_path, c.component, r["v"], check, c) for r in rows for c in bad[r["v"]]
     ]
 
 

@@ -61,6 +61,10 @@ class AG(DefinedNamespace):
     AmountQualifier: URIRef  # exact, about, at least, up to
     PledgeKind: URIRef  # stage of money
     FundingType: URIRef  # whose money and in what form
+    Overlap: URIRef  # money facts that restate or may overlap each other
+    Inference: URIRef  # a property of a fact inferred, not stated, and why
+    MoneyScope: URIRef  # cross-border or domestic
+    OverlapKind: URIRef  # restatement or possible overlap
     # code lists
     amountQualifiers: URIRef
     pledgeKinds: URIRef
@@ -79,6 +83,12 @@ class AG(DefinedNamespace):
     PrivateMoney: URIRef
     Loans: URIRef
     Investment: URIRef
+    moneyScopes: URIRef
+    overlapKinds: URIRef
+    CrossBorder: URIRef
+    Domestic: URIRef
+    Restatement: URIRef
+    PossibleOverlap: URIRef
     # pledges
     pledgedBy: URIRef  # who commits the money
     recipient: URIRef  # who is to receive it
@@ -93,6 +103,15 @@ class AG(DefinedNamespace):
     partOf: URIRef  # a portion of another pledge
     announcedOn: URIRef  # date, year-month or year
     announcedBy: URIRef  # person or body
+    scope: URIRef  # cross-border or domestic
+    scopeStated: URIRef  # xsd:boolean: stated by the curator, or derived
+    purpose: URIRef  # what the money is earmarked for
+    condition: URIRef  # a condition attached to the money
+    overlapKind: URIRef  # restatement or possible overlap
+    overlapOf: URIRef  # Overlap -> Pledge
+    inference: URIRef  # fact -> Inference
+    inferredProperty: URIRef  # Inference -> the property inferred
+    reason: URIRef  # Inference -> why
     # programs and policies
     implementedBy: URIRef  # bodies that carry it out
     targets: URIRef  # country or region aimed at

@@ -28,7 +28,7 @@ def test_build_writes_turtle_and_prints_summary(runner: CliRunner, write_seeds, 
     result = runner.invoke(cli, ["build", "--seeds", str(write_seeds()), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == f"Wrote {out / 'aidgraph.ttl'}"
-    assert "pledges: 1 (1 not part of another), total USD 1,000,000,000" in result.output
+    assert "pledges: 1 (1 not part of another)\n  money across borders: USD 1,000,000,000\n" in result.output
     graph = Graph().parse(out / "aidgraph.ttl")
     assert graph.value(entity_iri("dfc-sv"), AG.pledgedBy) == entity_iri("dfc")
     assert (out / "manifest.json").is_file()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.pages.money import sankey_page
+from graph.pages.money import sankey_amount, sankey_page
 from graph.pages.network import network_page
 from graph.pages.style import readable_amount
 from graph.pages.timeline import timeline_items, timeline_page
@@ -52,8 +52,8 @@ def test_network_page_draws_every_node_offline(pages: dict[str, Path], seed_stor
     with visit(pages["network"]) as seen:
         page = seen.page
         page.wait_for_selector("body[data-stabilized=true]", timeout=30_000)
-        assert page.evaluate("window.aidgraph.nodes.length") == 85
-        assert page.evaluate("window.aidgraph.edges.length") == 164
+        assert page.evaluate("window.aidgraph.nodes.length") == 84
+        assert page.evaluate("window.aidgraph.edges.length") == 157
         assert page.evaluate("window.aidgraph.network.physics.physicsEnabled") is False
         assert page.evaluate(CANVAS_INK) > 20_000
         page.fill("#search", "United States Agency for International Development")
@@ -65,18 +65,57 @@ def test_network_page_draws_every_node_offline(pages: dict[str, Path], seed_stor
     assert seen.requests == []
 
 
-def test_sankey_page_shows_the_funding_flows(pages: dict[str, Path]) -> None:
+def test_sankey_page_shows_the_funding_flows(pages: dict[str, Path], seed_store) -> None:
+    from graph.network.flows import flow_totals
+
     with visit(pages["sankey"]) as seen:
         page = seen.page
         page.wait_for_selector(".sankey-link")
         assert page.locator(".sankey-link").count() == 10
-        values = page.evaluate("document.getElementById('aidgraph-sankey').data[0].link.value")
-        # each top-level pledge crosses donor → program, then program → recipient when one is named
-        assert sum(values) == pytest.approx(43_550_000_000 + 43_550_000_000 - 2_000_000_000)
-        labels = page.inner_text("#aidgraph-sankey")
-        assert "Mexican development plan for southern Mexico and Central America" in labels
+        data = page.evaluate("document.getElementById('aidgraph-sankey').data[0]")
+        # each cross-border pledge crosses donor → program → recipient: twice its amount in all
+        assert sum(data["link"]["value"]) == pytest.approx(2 * 13_550_000_000)
+        nodes = dict(zip([c[0] for c in data["node"]["customdata"]], data["node"]["label"], strict=True))
+        assert nodes[None].startswith("(recipient not stated)<br>$2 B")  # money with no recipient is drawn
+        assert "mx" not in nodes and "opic" not in nodes  # not aid; a portion of U.S. money
+        # every node's amount is its row of `aidgraph flows`: bodies, programs and recipients
+        assert nodes["us"] == "United States<br>$7.8 B – $8.55 B"
+        assert nodes["central-america"] == "Central America<br>$5.8 B – $6.55 B"
+        for total in flow_totals(seed_store, by="program"):
+            (program,) = total.ids
+            assert nodes[program].endswith(sankey_amount(total.low, total.high))
+        links = data["link"]["customdata"]
+        assert ["dfc-private-sector-2bn"] in [c[0] for c in links]
+        assert all("-" not in line.split(" ")[0] for c in links for line in c[1].split("<br>")[:2])  # labels, not ids
+        legend = " ".join(page.locator(".annotation-text").all_text_contents())
+        assert "agency" in legend and "cross-border money (aid, development finance)" in legend
+        # a tooltip shows labels and stays inside the page
+        box = page.locator(".sankey-node").nth(0).bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_selector(".hoverlayer .hovertext")
+        tip = page.locator(".hoverlayer .hovertext").bounding_box()
+        viewport = page.viewport_size
+        assert tip["x"] >= 0 and tip["y"] >= 0
+        assert tip["x"] + tip["width"] <= viewport["width"] and tip["y"] + tip["height"] <= viewport["height"]
     assert seen.errors == []
     assert seen.requests == []
+
+
+def test_sankey_draws_domestic_plans_apart_when_asked(tmp_path: Path, seed_store) -> None:
+    from graph.pages.money import LINK_COLOURS
+
+    path = tmp_path / "sankey.html"
+    path.write_text(sankey_page(seed_store, include=["domestic"]), encoding="utf-8")
+    with visit(path) as seen:
+        page = seen.page
+        page.wait_for_selector(".sankey-link")
+        data = page.evaluate("document.getElementById('aidgraph-sankey').data[0]")
+        colours = {c[0][0]: colour for c, colour in zip(data["link"]["customdata"], data["link"]["color"], strict=True)}
+        assert colours["mexico-southern-development-30bn"] == LINK_COLOURS["domestic"] != colours["us-2018-central-america"]
+        labels = dict(zip([c[0] for c in data["node"]["customdata"]], data["node"]["label"], strict=True))
+        assert labels["mx"] == "Mexico<br>$30 B (domestic)"
+        assert "domestic spending plan (not aid)" in " ".join(page.locator(".annotation-text").all_text_contents())
+    assert seen.errors == []
 
 
 def test_timeline_page_shows_every_dated_fact(pages: dict[str, Path], seed_store) -> None:
@@ -85,7 +124,7 @@ def test_timeline_page_shows_every_dated_fact(pages: dict[str, Path], seed_store
         page = seen.page
         page.wait_for_selector("#aidgraph-timeline .main-svg")
         count = page.evaluate("document.getElementById('aidgraph-timeline').data.reduce((n, t) => n + t.x.length, 0)")
-        assert count == expected == 27
+        assert count == expected == 26
         drawn = page.locator("#aidgraph-timeline .point").count()
         assert drawn == expected
     assert seen.errors == []

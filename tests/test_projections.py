@@ -13,7 +13,7 @@ from graph.errors import AnalysisError
 from graph.network.centrality import rank
 from graph.network.export import projection_bytes
 from graph.network.flows import flow_totals
-from graph.network.projections import PROJECTIONS, project
+from graph.network.projections import PROJECTIONS, funding_projection, project
 from loaders import load_facts
 from tests.conftest import SEEDS, corpus_path
 
@@ -34,6 +34,9 @@ def test_no_projection_holds_a_literal_class_or_evidence_node(projections, seed_
             if data["class"] == "Joint recipients":
                 assert set(node.split(" + ")) <= curated, node
                 continue
+            if data["class"] == "Not stated":
+                assert node == data["label"] == "(recipient not stated)"
+                continue
             assert node in curated, (name, node)
             assert data["class"] in CURATED_CLASSES
             assert data["label"] == facts.records[node].label
@@ -45,9 +48,9 @@ def test_actors_projection_nodes_and_weights(projections) -> None:
     assert not G.is_directed()
     # Mark Green is a member of USAID, and announced the 2017 collaboration USAID carries out
     assert G.edges["mark-green", "usaid"]["weight"] == 2
-    # Ebrard: member of the foreign ministry, and announced the three December 2018 pledges with
+    # Ebrard: member of the foreign ministry, and announced the two December 2018 pledges with
     # the State Department (one pledge-sharing fact per pledge)
-    assert G.edges["marcelo-ebrard", "us-state-department"]["weight"] == 3
+    assert G.edges["marcelo-ebrard", "us-state-department"]["weight"] == 2
 
 
 def test_top_actors_by_degree_are_stable_and_sensible(projections) -> None:
@@ -56,23 +59,30 @@ def test_top_actors_by_degree_are_stable_and_sensible(projections) -> None:
     assert {"donald-trump", "us-state-department"} <= set(top)
 
 
-def test_funding_projection_never_counts_a_part_twice(projections, seed_build) -> None:
+def test_funding_projection_counts_cross_border_money_once(projections, seed_build, seed_store) -> None:
     G = projections["funding"]
     _, facts = seed_build
-    donors = {r.pledged_by for r in facts.of_kind("pledge") if r.part_of is None}
-    out_of_donors = sum(G.out_degree(donor, weight="weight") for donor in donors)
-    top_level = sum(r.amount for r in facts.of_kind("pledge") if r.part_of is None)
-    assert Decimal(str(out_of_donors)) == top_level == Decimal(43550000000)
-    assert "opic" not in G  # its $2 billion is part of the US commitment
+    counted = [r for r in facts.of_kind("pledge") if not r.part_of and facts.scopes[r.id][0] == "cross-border"]
+    out_of_donors = sum(G.out_degree(donor, weight="weight") for donor in {r.pledged_by for r in counted})
+    assert Decimal(str(out_of_donors)) == sum(r.amount for r in counted) == Decimal(13550000000)
+    assert "opic" not in G  # its $2 billion is a portion of the U.S. money
+    assert "mx" not in G  # Mexico's plan at home is not aid
     assert G.edges["us", "mexico-development-plan"]["weight"] == 7.8e9
-    assert G.edges["mexico-development-plan", "central-america + southern-mexico"]["weight"] == 7.8e9
-    assert G.nodes["central-america + southern-mexico"]["class"] == "Joint recipients"
+    assert G.edges["mexico-development-plan", "southern-mexico"]["weight"] == 2e9
+    assert G.edges["us-mexico-long-term-strategy", "(recipient not stated)"]["pledges"] == ["dfc-private-sector-2bn"]
+    assert (G.edges["us", "alliance-for-prosperity"]["low"], G.edges["us", "alliance-for-prosperity"]["weight"]) == (
+        7.5e8,
+        7.5e8,
+    )
+    with_plans = funding_projection(seed_store, include=("domestic",))
+    assert with_plans.edges["mx", "mexico-development-plan"]["scopes"] == ["domestic"]
+    assert with_plans.edges["mexico-development-plan", "southern-mexico"]["scopes"] == ["cross-border", "domestic"]
 
 
 def test_entities_projection_holds_relations_only(projections) -> None:
     G = projections["entities"]
-    assert G.number_of_nodes() == 85
-    assert G.edges["us-2018-central-america", "us-2018-development-commitment"]["relations"] == "partOf"
+    assert G.number_of_nodes() == 84
+    assert G.edges["opic-2018-new-money", "us-2018-central-america"]["relations"] == "partOf"
     assert G.edges["planting-opportunities", "usaid"]["relations"] == "implementedBy"
     relations = {r for _, _, d in G.edges(data=True) for r in d["relations"].split()}
     assert relations <= {
@@ -86,18 +96,19 @@ def test_error_unknown_projection(seed_store) -> None:
         project(seed_store, "people")
 
 
-def test_flow_totals_equal_curated_pledges_with_part_of_respected(seed_store, seed_build) -> None:
+def test_flow_totals_high_equals_curated_cross_border_pledges(seed_store, seed_build) -> None:
     _, facts = seed_build
     expected: dict[str, Decimal] = {}
     for pledge in facts.of_kind("pledge"):
-        if pledge.part_of is None:
-            donor = facts.records[pledge.pledged_by].label
+        if not pledge.part_of and facts.scopes[pledge.id][0] == "cross-border":
+            body = facts.records[pledge.pledged_by]
+            donor = facts.records[getattr(body, "agency_of", body.id)].label
             expected[donor] = expected.get(donor, Decimal(0)) + pledge.amount
-    assert {r.key: r.total for r in flow_totals(seed_store, by="donor")} == expected
-    for by in ("recipient", "program", "year"):
-        assert sum(r.total for r in flow_totals(seed_store, by=by)) == sum(expected.values())
-    by_year = {r.key: r.total for r in flow_totals(seed_store, by="year")}
-    assert by_year == {"2018": Decimal(37800000000), "(undated)": Decimal(5750000000)}
+    assert {r.key: r.high for r in flow_totals(seed_store, by="donor")} == expected
+    for by in ("body", "recipient", "program", "year"):
+        assert sum(r.high for r in flow_totals(seed_store, by=by)) == sum(expected.values())
+    by_year = {r.key: (r.low, r.high) for r in flow_totals(seed_store, by="year")}
+    assert by_year == {"2018": (Decimal(7800000000),) * 2, "(undated)": (Decimal(5750000000),) * 2}
 
 
 def test_other_currencies_are_never_added_to_usd(write_seeds) -> None:
@@ -110,7 +121,7 @@ def test_other_currencies_are_never_added_to_usd(write_seeds) -> None:
         }
     )
     store = open_store(seeds, seeds / "no-build")
-    totals = [(r.key, r.currency, r.total) for r in flow_totals(store, by="donor")]
+    totals = [(r.key, r.currency, r.high) for r in flow_totals(store, by="body")]
     assert totals == [
         ("Development Finance Corporation", "USD", Decimal(1000000000)),
         ("Development Finance Corporation", "EUR", Decimal(5000000)),
@@ -144,7 +155,7 @@ def test_cli_export_projection_and_errors(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     assert nx.read_graphml(target).number_of_nodes() == 37
     csv_rows = runner.invoke(cli, ["export", "--projection", "funding", "--format", "csv"]).stdout.splitlines()
-    assert csv_rows[0] == "source,target,source_label,target_label,source_class,target_class,weight,pledges"
+    assert csv_rows[0] == "source,target,source_label,target_label,source_class,target_class,weight,low,pledges,scopes"
     assert runner.invoke(cli, ["export", "--format", "gexf"]).exit_code == 2
     assert runner.invoke(cli, ["export", "--projection", "actors", "--format", "turtle"]).exit_code == 2
 
@@ -163,7 +174,8 @@ def test_cli_centrality_and_flows() -> None:
         "Error: in-strength needs a directed projection (funding or entities)",
     )
     flows = runner.invoke(cli, ["flows", "--by", "donor", "--format", "json"])
-    first = __import__("json").loads(flows.stdout)["results"]["bindings"][0]
-    assert {name: cell["value"] for name, cell in first.items()} == {
-        "donor": "Mexico", "currency": "USD", "total": "30000000000", "pledges": "1",
-    }  # fmt: skip
+    document = __import__("json").loads(flows.stdout)
+    assert [{name: cell["value"] for name, cell in row.items()} for row in document["results"]["bindings"]] == [{
+        "key": "United States", "currency": "USD", "low": "7800000000", "high": "13550000000", "facts": "7",
+        "scope": "cross-border", "qualifiers": "about at-least",
+    }]  # fmt: skip

@@ -59,24 +59,30 @@ def build(seeds: Path, corpus: Path | None, out: Path, quiet: bool) -> None:
     default="sparql",
     help="Run the shapes as SPARQL on Oxigraph (fast), or with pySHACL (the reference; minutes at 100k pledges).",
 )
-def check(seeds: Path, build_dir: Path, corpus: Path | None, shacl_engine: str) -> None:
+@click.option("--inferences", is_flag=True, help="Also list every inferred field: file:line: id field: reason.")
+def check(seeds: Path, build_dir: Path, corpus: Path | None, shacl_engine: str, inferences: bool) -> None:
     """Validate the facts, run the SHACL shapes, and verify quotes against the articles.
 
     Prints one line per problem (file:line:column: message) and exits 1 when there is any.
     Without --corpus (or AIDGRAPH_CORPUS) quotes and hashes are not verified. Validated files
     are cached under BUILD_DIR/records, so a check after editing one file re-reads only that file.
+    --inferences lists the fields the curators inferred rather than read in the text, with their
+    reasons.
 
     \b
     Examples:
       aidgraph check
       aidgraph check --corpus ../shared/corpus
       aidgraph check --shacl-engine pyshacl
+      aidgraph check --inferences
     """
     import graph
 
     report = graph.check_all(seeds, corpus, shacl_engine=shacl_engine, cache_dir=build_dir)
     for problem in report.problems:
         click.echo(str(problem), err=True)
+    for line in report.inferences if inferences else []:
+        click.echo(line)
     for line in report.lines():
         click.echo(line)
     if report.problems:

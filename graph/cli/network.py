@@ -47,32 +47,62 @@ def centrality(
 
 
 @cli.command()
-@choice_option("--by", options=choices.FLOW_KEYS, default="donor", help="Group the totals by.")
+@choice_option(
+    "--by",
+    options=choices.FLOW_KEYS,
+    default="donor",
+    help="Group the totals by: donor country (agencies rolled up), body, recipient, program, year.",
+)
+@click.option(
+    "--include",
+    type=click.Choice(choices.INCLUDABLE_SCOPES),
+    multiple=True,
+    help="Also total domestic spending plans, or money of unknown scope (each in its own rows).",
+)
+@click.option("--explain", is_flag=True, help="Under each total, list the facts it adds and the overlaps it collapsed.")
 @format_option()
 @graph_options
 @output_option("--html", "html_path", help="Also write a Sankey diagram page ('-' for standard output).")
-def flows(by: str, fmt: str, seeds: Path, build_dir: Path, corpus: Path | None, html_path: Path | None) -> None:
-    """Funding totals by donor, recipient, program or year, each amount counted once.
+def flows(
+    by: str,
+    include: tuple[str, ...],
+    explain: bool,
+    fmt: str,
+    seeds: Path,
+    build_dir: Path,
+    corpus: Path | None,
+    html_path: Path | None,
+) -> None:
+    """Money totals by donor, body, recipient, program or year: cross-border money, as ranges.
 
-    Only pledges that are part of no other pledge are summed, and each currency is totalled apart.
-    With --html, also write the money page: a self-contained Sankey diagram donor → program →
-    recipient.
+    Counts money that crosses a border (aid, development finance); domestic spending plans only
+    with --include domestic, in rows of their own. Each amount counts once (portions of other
+    pledges are not added again), and each currency apart. Where facts may be the same money
+    (declared overlaps), a total is a range: low counts each group once at its largest amount,
+    high counts every fact. With --html, also write the money page: a self-contained Sankey
+    diagram donor → program → recipient.
 
     \b
     Examples:
       aidgraph flows
-      aidgraph flows --by recipient --format csv
+      aidgraph flows --explain
+      aidgraph flows --by recipient --include domestic --format csv
       aidgraph flows --html build/flows.html
     """
     import graph
 
+    if explain and fmt != "table":
+        raise click.UsageError("--explain prints text under the table: use it with --format table")
     store = graph.open_store(seeds, build_dir, corpus)
     if html_path is not None:
-        save(html_path, graph.sankey_page(store).encode())
+        save(html_path, graph.sankey_page(store, include=include).encode())
         if str(html_path) == "-":
             return
-    rows = [(t.key, t.currency, t.total, t.pledges) for t in graph.flow_totals(store, by=by)]
-    emit(graph.render(graph.QueryResult.from_records([by, "currency", "total", "pledges"], rows), fmt))
+    money = graph.read_money(store)
+    totals = graph.flow_totals(money, by=by, include=include)
+    emit(graph.render(graph.flow_table(totals, by=by, table=fmt == "table"), fmt))
+    if explain:
+        click.echo("\n".join(["", *graph.explain_totals(money, totals)]))
 
 
 @cli.command()

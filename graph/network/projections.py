@@ -10,11 +10,13 @@ projection here has nodes and edges an analyst can describe in one sentence:
     the administration behind it, giving or receiving the money). The edge ``weight`` counts the
     facts that link them.
 ``funding`` (directed, :class:`networkx.DiGraph`)
-    Money flows donor → recipient, or donor → program → recipient when a program is named. Only
-    pledges that are part of no other pledge count, so nothing is counted twice. A sum announced
-    for several recipients together goes to one joint node ("A + B"), never split by guesswork.
-    The edge ``weight`` is the amount in USD; pledges in other currencies are kept apart in
-    ``other_currencies`` and never added to it.
+    Money flows donor → recipient, or donor → program → recipient when a program is named, as
+    :func:`graph.network.flows.flow_links` computes it: cross-border money only (domestic plans
+    when asked), pledges that are part of no other pledge, a sum announced for several recipients
+    together to one joint node ("A + B"), money with no stated recipient to "(recipient not
+    stated)". The edge ``weight`` is the amount in USD counting every fact (the ``high`` end);
+    ``low`` counts possibly overlapping facts once. Pledges in other currencies are kept apart
+    in ``other_currencies`` and never added to it.
 ``entities`` (directed, :class:`networkx.DiGraph`)
     Every curated entity (actors, regions, programs, policies, pledges, statistics) with the
     object relations between them (``pledgedBy``, ``recipient``, ``implementedBy``, ``targets``,
@@ -39,7 +41,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
-from itertools import combinations, pairwise
+from itertools import combinations
 from typing import Any
 
 import networkx as nx
@@ -56,7 +58,6 @@ __all__ = [
     "entities_projection",
     "funding_projection",
     "project",
-    "top_level_pledges",
 ]
 
 _ACTOR_CLASSES = "ag:Agency ag:Organization ag:Person ag:Country"
@@ -108,26 +109,26 @@ def actors_projection(store: ox.Store) -> nx.Graph:
     return G
 
 
-def funding_projection(store: ox.Store) -> nx.DiGraph:
+def funding_projection(store: ox.Store, *, include: tuple[str, ...] = ()) -> nx.DiGraph:
     """Money flowing donor → (program →) recipient; weights in USD, nothing counted twice."""
+    from graph.network.flows import flow_links
+
     G = nx.DiGraph(projection="funding")
-    flows: dict[tuple[str, str], dict[str, Any]] = {}
-    for pledge in top_level_pledges(store):
-        path = [_add(G, pledge["donor"])]
-        if pledge["program"]:
-            path.append(_add(G, pledge["program"]))
-        if pledge["recipients"]:
-            path.append(_add(G, _joint(pledge["recipients"])))
-        for source, target in pairwise(path):
-            flow = flows.setdefault((source, target), {"weight": 0.0, "pledges": [], "other_currencies": {}})
-            flow["pledges"].append(pledge["id"])
-            if pledge["currency"] == "USD":
-                flow["weight"] += float(pledge["amount"])
-            else:
-                other = flow["other_currencies"]
-                other[pledge["currency"]] = other.get(pledge["currency"], Decimal(0)) + pledge["amount"]
-    for (source, target), flow in sorted(flows.items()):
-        G.add_edge(source, target, **flow)
+    for link in flow_links(store, include=include):
+        for node in (link.source, link.target):
+            G.add_node(node[0], label=node[1], **{"class": node[2]})
+        u, v = link.source[0], link.target[0]
+        if not G.has_edge(u, v):
+            G.add_edge(u, v, weight=0.0, low=0.0, pledges=[], other_currencies={}, scopes=[])
+        edge = G.edges[u, v]
+        edge["pledges"] = sorted({*edge["pledges"], *link.total.facts})
+        edge["scopes"] = sorted({*edge["scopes"], link.total.scope})
+        if link.total.currency == "USD":
+            edge["weight"] += float(link.total.high)
+            edge["low"] += float(link.total.low)
+        else:
+            other = edge["other_currencies"]
+            other[link.total.currency] = other.get(link.total.currency, Decimal(0)) + link.total.high
     return G
 
 
@@ -150,42 +151,6 @@ PROJECTIONS: dict[str, Callable[[ox.Store], nx.Graph]] = {
     "entities": entities_projection,
 }
 """Projection name → the function that builds it."""
-
-
-def top_level_pledges(store: ox.Store) -> list[dict[str, Any]]:
-    """Pledges that are part of no other pledge, with donor, program, recipients and year.
-
-    Each of donor, program and recipients is a ``(id, label, class)`` triple (program may be None;
-    recipients is a possibly empty list).
-    """
-    pledges = {}
-    for row in _rows(store, _PLEDGE_QUERY):
-        pledges[row["id"]] = {
-            "id": row["id"],
-            "amount": row["amount"],
-            "currency": row["currency"],
-            "year": row["year"] or "",
-            "donor": (row["donor"], row["donorLabel"], row["donorClass"]),
-            "program": (row["program"], row["programLabel"], row["programClass"]) if row["program"] else None,
-            "recipients": [],
-        }
-    for row in _rows(store, _RECIPIENT_QUERY):
-        if row["id"] in pledges:
-            pledges[row["id"]]["recipients"].append((row["recipient"], row["label"], row["class"]))
-    return [pledges[key] for key in sorted(pledges)]
-
-
-def _add(G: nx.Graph, node: tuple[str, str, str]) -> str:
-    G.add_node(node[0], label=node[1], **{"class": node[2]})
-    return node[0]
-
-
-def _joint(recipients: list[tuple[str, str, str]]) -> tuple[str, str, str]:
-    """One node for one recipient, a joint node for a sum announced for several together."""
-    if len(recipients) == 1:
-        return recipients[0]
-    ordered = sorted(recipients)
-    return (" + ".join(r[0] for r in ordered), " + ".join(r[1] for r in ordered), "Joint recipients")
 
 
 def _add_nodes(G: nx.Graph, store: ox.Store, classes: str) -> None:
@@ -234,30 +199,3 @@ _PARTICIPATION_QUERY = _fill(
     "SELECT ?item ?actor WHERE { VALUES ?p { {relations} } ?item ?p ?actor }", relations=_values(_PARTICIPATION)
 )
 _STATISTICS_QUERY = "SELECT ?item WHERE { ?s a ag:Statistic BIND(STR(?s) AS ?item) }"
-_PLEDGE_QUERY = f"""
-SELECT ?id ?amount ?currency ?year ?donor ?donorLabel ?donorClass ?program ?programLabel ?programClass WHERE {{
-  ?p a ag:Pledge ; ag:amount ?amount ; ag:currency ?currency ; ag:pledgedBy ?d .
-  FILTER NOT EXISTS {{ ?p ag:partOf ?whole }}
-  ?d rdfs:label ?donorLabel ; a ?donorType .
-  FILTER(STRSTARTS(STR(?donorType), STR(ag:)))
-  OPTIONAL {{
-    ?p ag:forProgram ?g . ?g rdfs:label ?programLabel ; a ?programType .
-    FILTER(STRSTARTS(STR(?programType), STR(ag:)))
-  }}
-  OPTIONAL {{ ?p ag:announcedOn ?on }}
-  BIND({_ID.format(var="?p")} AS ?id)
-  BIND({_ID.format(var="?d")} AS ?donor)
-  BIND({_ID.format(var="?g")} AS ?program)
-  BIND(STRAFTER(STR(?donorType), STR(ag:)) AS ?donorClass)
-  BIND(STRAFTER(STR(?programType), STR(ag:)) AS ?programClass)
-  BIND(SUBSTR(STR(?on), 1, 4) AS ?year)
-}}"""
-_RECIPIENT_QUERY = f"""
-SELECT ?id ?recipient ?label ?class WHERE {{
-  ?p a ag:Pledge ; ag:recipient ?r .
-  ?r rdfs:label ?label ; a ?type .
-  FILTER(STRSTARTS(STR(?type), STR(ag:)))
-  BIND({_ID.format(var="?p")} AS ?id)
-  BIND({_ID.format(var="?r")} AS ?recipient)
-  BIND(STRAFTER(STR(?type), STR(ag:)) AS ?class)
-}}"""
