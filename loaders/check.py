@@ -2,7 +2,8 @@
 
 Three layers, each reported at the facts' own lines: the loader's validation (YAML, pydantic
 records, references), the SHACL shapes on the built graph, and — given the corpus — verbatim
-quotes and document hashes.
+quotes and document hashes. On request, a fourth: the coverage ledger of every number in the
+articles (:mod:`loaders.coverage`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from loaders import (
     facts_to_graph,
     load_facts,
 )
+from loaders.coverage import CoverageReport, coverage_of
 
 __all__ = ["CheckReport", "check_all"]
 
@@ -30,6 +32,7 @@ class CheckReport:
     facts: int = 0
     quotes: int = 0
     corpus_checked: bool = False
+    coverage: CoverageReport | None = None
 
     def lines(self) -> list[str]:
         """A one-line verdict per layer, for the terminal."""
@@ -40,12 +43,27 @@ class CheckReport:
             if self.corpus_checked
             else "quotes: not verified (give --corpus or set AIDGRAPH_CORPUS)"
         )
-        status = "OK" if not self.problems else f"{len(self.problems)} problem(s)"
-        return [f"facts: {self.facts} loaded", "shapes: SHACL validation run", corpus, f"result: {status}"]
+        counts = [f"{len(self.problems)} problem(s)"] if self.problems else []
+        coverage = [] if self.coverage is None else [a.summary() for a in self.coverage.articles]
+        if self.coverage is not None and self.coverage.missing:
+            missing = self.coverage.missing
+            counts.append(f"{missing} number{'s' * (missing != 1)} not covered")
+        status = ", ".join(counts) or "OK"
+        return [f"facts: {self.facts} loaded", "shapes: SHACL validation run", corpus, *coverage, f"result: {status}"]
+
+    def missing_lines(self) -> list[str]:
+        """One line per number of the articles that no fact covers and no waiver excuses."""
+        if self.coverage is None:
+            return []
+        return [line for article in self.coverage.articles for line in article.missing_lines()]
 
 
-def check_all(seeds_dir: Path, corpus_dir: Path | None = None) -> CheckReport:
-    """Run every check; the facts' own errors stop the later layers, which need valid facts."""
+def check_all(seeds_dir: Path, corpus_dir: Path | None = None, *, coverage: bool = False) -> CheckReport:
+    """Run every check; the facts' own errors stop the later layers, which need valid facts.
+
+    Given the corpus, waivers (``not_curated:``) are checked against their articles; with
+    ``coverage`` too, the report holds the ledger of every number in the articles.
+    """
     report = CheckReport()
     try:
         facts = load_facts(seeds_dir)
@@ -60,6 +78,9 @@ def check_all(seeds_dir: Path, corpus_dir: Path | None = None) -> CheckReport:
         report.problems.extend(corpus.problems)
         report.corpus_checked = True
         positions = corpus.positions
+        ledger = coverage_of(facts, corpus_dir)
+        report.problems.extend(ledger.problems)
+        report.coverage = ledger if coverage else None
     report.problems.extend(check_shapes(facts_to_graph(facts, positions=positions), facts))
     report.problems.sort()
     return report

@@ -59,6 +59,7 @@ CLASSES: dict[str, str] = {
         "policy": "Policy",
         "pledge": "Pledge",
         "statistic": "Statistic",
+        "event": "Event",
     }.items()
 }
 """Record kind → its ontology class IRI."""
@@ -98,6 +99,11 @@ PREDICATES: dict[str, tuple[str, str]] = {
         "funding": ("fundingType", "code"),
         "new_money": ("newMoney", "boolean"),
         "duration": ("duration", "duration"),
+        "participants": ("participant", "entity"),
+        "hosted_by": ("hostedBy", "entity"),
+        "held_in": ("heldIn", "entity"),
+        "concerns": ("concerns", "entity"),
+        "planned": ("planned", "boolean"),
     }.items()
 }
 """Record field → (property IRI, how its value is written)."""
@@ -200,7 +206,7 @@ def _record(record: Record) -> Iterator[str]:
     if record.note:
         yield f"{node} <{_NOTE}> {_text(record.note)} .\n"
     for name in type(record).model_fields:
-        if name in ("id", "label", "aliases", "note", "evidence"):
+        if name in ("id", "label", "aliases", "note", "evidence", "inferred"):
             continue
         value = getattr(record, name)
         for item in value if isinstance(value, list) else [value]:

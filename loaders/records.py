@@ -24,6 +24,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    model_validator,
 )
 
 from loaders.values import check_duration, check_partial_date, parse_amount
@@ -34,8 +35,10 @@ __all__ = [
     "SECTIONS",
     "Agency",
     "Country",
+    "Event",
     "EvidenceItem",
     "Mention",
+    "NotCurated",
     "Organization",
     "Person",
     "Pledge",
@@ -103,6 +106,15 @@ class Record(_Strict):
     aliases: list[Text] = Field(default_factory=list)
     note: Text | None = None
     evidence: list[Evidence] = Field(default_factory=list)
+    inferred: dict[str, Text] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _inferred_fields_are_set(self) -> Record:
+        for name in self.inferred:
+            unset = name not in type(self).model_fields or getattr(self, name) in (None, [])
+            if unset or name in ("id", "evidence", "inferred"):
+                raise ValueError(f"inferred: {name!r} is not a field of this {self.kind} that is set")
+        return self
 
 
 class Country(Record):
@@ -199,6 +211,20 @@ class Statistic(Record):
     announced_by: Ids = Field(default_factory=list)
 
 
+class Event(Record):
+    """Something that happens at a time and place: a visit, a meeting, a speech."""
+
+    kind: ClassVar[str] = "event"
+    participants: Ids = Field(default_factory=list)
+    hosted_by: Ids = Field(default_factory=list)
+    held_in: Id | None = None
+    started_on: PartialDate | None = None
+    ended_on: PartialDate | None = None
+    planned: bool | None = None
+    concerns: Ids = Field(default_factory=list)
+    announced_by: Ids = Field(default_factory=list)
+
+
 class Source(_Strict):
     """An entry of the source registry: one article of the corpus."""
 
@@ -221,6 +247,23 @@ class Mention(_Strict):
     quote: Text
 
 
+def _holds_a_number(quote: str) -> str:
+    from loaders.coverage import find_numbers
+
+    if not find_numbers(quote):
+        raise ValueError("holds no number: a waiver quotes the number it waives")
+    return quote
+
+
+class NotCurated(_Strict):
+    """A number of an article that no fact records, and why (a waiver in the coverage ledger)."""
+
+    kind: ClassVar[str] = "not_curated"
+    source: Id | None = None
+    quote: Annotated[Text, AfterValidator(_holds_a_number)]
+    reason: Text
+
+
 SECTIONS: dict[str, type[_Strict]] = {
     "sources": Source,
     "countries": Country,
@@ -233,6 +276,8 @@ SECTIONS: dict[str, type[_Strict]] = {
     "pledges": Pledge,
     "statistics": Statistic,
     "mentions": Mention,
+    "events": Event,
+    "not_curated": NotCurated,
 }
 """Section name in a fact file → the model of its entries."""
 

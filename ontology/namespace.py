@@ -122,6 +122,13 @@ class AG(DefinedNamespace):
     fileName: URIRef
     sha256: URIRef
     outlet: URIRef
+    # events
+    Event: URIRef  # a visit, meeting or speech, at a time and place
+    participant: URIRef  # Event -> Actor taking part
+    hostedBy: URIRef  # Event -> Actor hosting it
+    heldIn: URIRef  # Event -> Place
+    concerns: URIRef  # Event -> Program, Policy, Pledge or Statistic it is about
+    planned: URIRef  # xsd:boolean: reported as still to come
 
 
 def entity_iri(entity_id: str) -> URIRef:

@@ -65,7 +65,7 @@ def test_every_record_field_has_a_mapping() -> None:
 
     for model in SECTIONS.values():
         if issubclass(model, Record):
-            assert set(model.model_fields) - {"id", "label", "aliases", "note", "evidence"} <= set(PREDICATES)
+            assert set(model.model_fields) - {"id", "label", "aliases", "note", "evidence", "inferred"} <= set(PREDICATES)
 
 
 def test_shapes_parse_and_target_ontology_classes(ontology: Graph) -> None:

@@ -53,26 +53,43 @@ def build(seeds: Path, corpus: Path | None, out: Path, quiet: bool) -> None:
 @cli.command()
 @seeds_option
 @corpus_option
-def check(seeds: Path, corpus: Path | None) -> None:
+@click.option(
+    "--coverage",
+    is_flag=True,
+    help="Also find every number in the articles and report those no fact covers and no waiver excuses.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="With --coverage: list every number and what accounts for it.")
+def check(seeds: Path, corpus: Path | None, coverage: bool, verbose: bool) -> None:
     """Validate the facts, run the SHACL shapes, and verify quotes against the articles.
 
     Prints one line per problem (file:line:column: message) and exits 1 when there is any.
-    Without --corpus (or AIDGRAPH_CORPUS) quotes and hashes are not verified.
+    Without --corpus (or AIDGRAPH_CORPUS) quotes and hashes are not verified. With --coverage,
+    every number of every article must sit inside a fact's quote or a `not_curated:` waiver;
+    each one that does not is listed (article:line:column) and the exit code is 1.
 
     \b
     Examples:
       aidgraph check
       aidgraph check --corpus ../shared/corpus
+      aidgraph check --coverage --corpus ../shared/corpus
     """
     from loaders.check import check_all
 
-    report = check_all(seeds, corpus)
-    for problem in report.problems:
-        click.echo(str(problem), err=True)
+    if coverage and corpus is None:
+        raise click.UsageError("--coverage reads the articles: give --corpus DIR (or set AIDGRAPH_CORPUS)")
+    report = check_all(seeds, corpus, coverage=coverage)
+    for line in [*map(str, report.problems), *report.missing_lines()]:
+        click.echo(line, err=True)
+    if verbose and report.coverage is not None:
+        for article in report.coverage.articles:
+            click.echo("\n".join(article.ledger_lines()))
     for line in report.lines():
         click.echo(line)
-    if report.problems:
-        raise click.ClickException(f"{len(report.problems)} problem(s) found")
+    failures = [f"{len(report.problems)} problem(s) found"] if report.problems else []
+    if report.coverage is not None and report.coverage.missing:
+        failures.append(f"{report.coverage.missing} number(s) not covered by any fact or waived")
+    if failures:
+        raise click.ClickException("; ".join(failures))
 
 
 @cli.command()
