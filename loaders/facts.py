@@ -60,6 +60,7 @@ REFERENCES: dict[str, tuple[frozenset[str], str]] = {
     "participants": (ACTOR_KINDS, "actor"),
     "hosted_by": (ACTOR_KINDS, "actor"),
     "held_in": (_PLACES, "country or region"),
+    "origin": (_PLACES, "country or region"),
     "concerns": (frozenset({"program", "policy", "pledge", "statistic"}), "program, policy, pledge or statistic"),
 }
 """Reference field → (kinds of record it may point at, the noun used in messages)."""

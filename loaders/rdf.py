@@ -104,6 +104,8 @@ PREDICATES: dict[str, tuple[str, str]] = {
         "held_in": ("heldIn", "entity"),
         "concerns": ("concerns", "entity"),
         "planned": ("planned", "boolean"),
+        "trend": ("trend", "code"),
+        "origin": ("origin", "entity"),
     }.items()
 }
 """Record field → (property IRI, how its value is written)."""
@@ -119,6 +121,14 @@ CODES: dict[str, dict[str, str]] = {
         "development-finance": "DevelopmentFinance",
     },
     "funding": {"public": "PublicMoney", "private": "PrivateMoney", "loans": "Loans", "investment": "Investment"},
+    "trend": {
+        "rising": "Rising",
+        "falling": "Falling",
+        "record-high": "RecordHigh",
+        "largest-share": "LargestShare",
+        "majority": "Majority",
+        "recurring": "Recurring",
+    },
 }
 """Code-list field → notation → concept local name; notations match ``skos:notation`` in the ontology."""
 

@@ -77,6 +77,7 @@ PledgeKind = Literal[
     "development-finance",
 ]
 FundingType = Literal["public", "private", "loans", "investment"]
+Trend = Literal["rising", "falling", "record-high", "largest-share", "majority", "recurring"]
 
 
 class _Strict(BaseModel):
@@ -198,17 +199,38 @@ class Pledge(Record):
 
 
 class Statistic(Record):
-    """A figure a source reports about migration or the measures against it."""
+    """A figure a source reports about migration or the measures against it.
+
+    A source may state a trend without a figure ("has dwindled", "record numbers", "made up the
+    largest amounts"): then ``trend`` is given and ``value`` left out, never invented.
+    """
 
     kind: ClassVar[str] = "statistic"
     measure: Text
-    value: Amount
-    unit: Text
-    qualifier: Qualifier = "exact"
+    value: Amount | None = None
+    unit: Text | None = None
+    qualifier: Qualifier | None = "exact"
+    trend: Trend | None = None
+    origin: Ids = Field(default_factory=list)
     period: PartialDate | None = None
     period_end: PartialDate | None = None
     place: Id | None = None
     announced_by: Ids = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_qualifier_without_value(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("value") is None and "qualifier" not in data:
+            return {**data, "qualifier": None}
+        return data
+
+    @model_validator(mode="after")
+    def _value_or_trend(self) -> Statistic:
+        if self.value is None and self.trend is None:
+            raise ValueError("a statistic states a value (with its unit) or a trend")
+        if (self.value is None) != (self.unit is None):
+            raise ValueError("'value' and 'unit' go together: give both or neither")
+        return self
 
 
 class Event(Record):

@@ -129,6 +129,17 @@ class AG(DefinedNamespace):
     heldIn: URIRef  # Event -> Place
     concerns: URIRef  # Event -> Program, Policy, Pledge or Statistic it is about
     planned: URIRef  # xsd:boolean: reported as still to come
+    # trends of statistics
+    trend: URIRef  # Statistic -> StatisticTrend
+    origin: URIRef  # Statistic -> Place the people counted come from
+    StatisticTrend: URIRef
+    statisticTrends: URIRef
+    Rising: URIRef
+    Falling: URIRef
+    RecordHigh: URIRef
+    LargestShare: URIRef
+    Majority: URIRef
+    Recurring: URIRef
 
 
 def entity_iri(entity_id: str) -> URIRef:
