@@ -97,7 +97,7 @@ def test_programs_by_country_follow_regions(ask) -> None:
 
 def test_policies(ask) -> None:
     rows = {r["policy"]: r for r in ask("policies")}
-    assert len(rows) == 21
+    assert len(rows) == 23
     deployment = rows["Deployment of Mexico's National Guard to its borders"]
     assert (deployment["administration"], deployment["started"]) == ("Andrés Manuel López Obrador", "2019-06")
     assert _split(deployment["implementedBy"], ", ") == {"Mexican National Guard", "Mexican federal police"}

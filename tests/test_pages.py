@@ -52,8 +52,8 @@ def test_network_page_draws_every_node_offline(pages: dict[str, Path], seed_stor
     with visit(pages["network"]) as seen:
         page = seen.page
         page.wait_for_selector("body[data-stabilized=true]", timeout=30_000)
-        assert page.evaluate("window.aidgraph.nodes.length") == 102
-        assert page.evaluate("window.aidgraph.edges.length") == 185
+        assert page.evaluate("window.aidgraph.nodes.length") == 104
+        assert page.evaluate("window.aidgraph.edges.length") == 190
         assert page.evaluate("window.aidgraph.network.physics.physicsEnabled") is False
         assert page.evaluate(CANVAS_INK) > 20_000
         page.fill("#search", "United States Agency for International Development")
