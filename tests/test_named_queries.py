@@ -195,6 +195,7 @@ def test_names_find_ids_from_any_spelling(ask) -> None:
         "lopez-obrador",
         "lopez-obrador-central-america-social-programs",
         "lopez-obrador-washington-visit-2020",
+        "root-causes-vow-2021",
     }
     assert "Lopez Obrador" in {r["name"] for r in rows}
 
