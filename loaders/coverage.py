@@ -18,7 +18,8 @@ curator's reason. A number neither covered nor waived is reported, and ``aidgrap
 --coverage`` fails until none is left.
 
 Work is bounded: an article is read only up to :data:`MAX_ARTICLE_BYTES`; numbers are found in
-one left-to-right regular-expression pass (linear in the article); each distinct quote is
+one left-to-right pass that tries the number pattern only where a number can start (a digit, a
+currency sign or the first letter of a word), linear in the article; each distinct quote is
 searched once per article; spans are matched to numbers in one sorted sweep.
 
 Examples
@@ -35,7 +36,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,8 +60,8 @@ __all__ = [
     "sentence_span",
 ]
 
-MAX_ARTICLE_BYTES = 4 * 1024 * 1024
-"""An article longer than 4 MiB is not a news article: it is refused, not scanned."""
+MAX_ARTICLE_BYTES = 1024 * 1024
+"""An article longer than 1 MiB is not a news article (those are tens of KB): refused, not scanned."""
 
 _UNITS = "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
@@ -108,6 +109,9 @@ _NUMBER = re.compile(
     )
 )
 
+_CANDIDATE = re.compile(r"[\d$€£']|\b[A-Za-z]")
+"""Where a number can start: trying the full pattern only there is several times faster."""
+
 _ABBREVIATIONS = frozenset(
     {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
     | {"mr", "mrs", "ms", "dr", "st", "sen", "rep", "gov", "gen", "lt", "col", "jr", "sr"}
@@ -149,9 +153,16 @@ def find_numbers(text: str) -> list[Number]:
     ['one million', '1990s']
     """
     found = []
-    for match in _NUMBER.finditer(text):
+    end = 0
+    for candidate in _CANDIDATE.finditer(text):
+        if candidate.start() < end:
+            continue
+        match = _NUMBER.match(text, candidate.start())
+        if match is None:
+            continue
         kind = (match.lastgroup or "count").rsplit("_", 1)[0]
         found.append(Number(match.start(), match.end(), match.group(), kind))
+        end = match.end()
     return found
 
 
@@ -370,6 +381,8 @@ def _spans_of(text: str, quotes: Iterable[tuple[str, str]]) -> dict[str, list[tu
 def _check_waivers(
     article: ArticleCoverage, waivers: list[Waiver]) -> list[Problem]:
     problems = []
+    numbers = list(article.entries)
+    starts = [n.start for n in numbers]
     for waiver in waivers:
         name = waiver.name
         spans = occurrences(article.text, waiver.quote)
@@ -377,7 +390,7 @@ def _check_waivers(
             short = waiver.quote if len(waiver.quote) <= 60 else waiver.quote[:59] + "…"
             problems.append(Problem(waiver.where, f"{name}: quote not found verbatim in the article: {short!r}"))
             continue
-        inside = [n for n in article.entries if any(s <= n.start and n.end <= e for s, e in spans)]
+        inside = {n for s, e in spans for n in _within(numbers, starts, s, e)}
         if not inside:
             message = "quote holds no whole number of the article (quote the number whole, e.g. '$5.8 billion', not '$5.8')"
             problems.append(Problem(waiver.where, f"{name}: {message}"))
@@ -386,6 +399,15 @@ def _check_waivers(
             message = f"not needed: every number in its quote is covered by a fact ({', '.join(covering)}); delete it"
             problems.append(Problem(waiver.where, f"{name}: {message}"))
     return problems
+
+
+def _within(numbers: list[Number], starts: list[int], start: int, end: int) -> Iterator[Number]:
+    """The numbers (sorted, with their ``starts``) lying wholly inside ``start``–``end``."""
+    for i in range(bisect.bisect_left(starts, start), len(numbers)):
+        if numbers[i].start >= end:
+            return
+        if numbers[i].end <= end:
+            yield numbers[i]
 
 
 def _covering(numbers: list[Number], spans: list[tuple[int, int, str]]) -> list[list[str]]:

@@ -91,6 +91,15 @@ def test_words_that_are_not_numbers(sentence: str) -> None:
     assert numbers(sentence) == []
 
 
+def test_trying_only_where_a_number_can_start_finds_the_same_numbers(corpus_dir: Path) -> None:
+    from loaders.coverage import _NUMBER
+
+    for path in sorted(corpus_dir.glob("*.txt")):
+        text = path.read_text(encoding="utf-8") + " US$5 million, 'the '90s, 7:40 p.m. and MS13 or 3x"
+        every_position = [(m.start(), m.group()) for m in _NUMBER.finditer(text)]
+        assert [(n.start, n.text) for n in find_numbers(text)] == every_position
+
+
 def test_number_spans_point_into_the_text() -> None:
     text = "It was $5.8 billion."
     (number,) = find_numbers(text)
@@ -279,7 +288,7 @@ def test_an_oversized_article_is_refused_not_scanned(write_seeds, tmp_path: Path
     report = coverage_of(load_facts(seeds), corpus)
     assert report.articles == []
     assert [str(p) for p in report.problems] == [
-        f"{seeds / 'sources.yaml'}:2:5: article 'article.txt' is over 4 MiB: not scanned"
+        f"{seeds / 'sources.yaml'}:2:5: article 'article.txt' is over 1 MiB: not scanned"
     ]
 
 
