@@ -2,7 +2,8 @@
 
 Three layers, each reported at the facts' own lines: the loader's validation (YAML, pydantic
 records, references), the SHACL shapes on the built graph, and — given the corpus — verbatim
-quotes and document hashes.
+quotes and document hashes. On request, a fourth: the coverage ledger of every number in the
+articles (:mod:`loaders.coverage`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from loaders import (
     check_shapes,
     load_facts,
 )
+from loaders.coverage import CoverageReport, coverage_of
 from loaders.facts import FactSet, inference_lines
 from loaders.shacl import Engine
 
@@ -38,6 +40,8 @@ class CheckReport:
     corpus_checked: bool = False
     inferences: list[str] = field(default_factory=list)
     """Every inferred field, one line each (``file:line: id field: reason``), in file order."""
+    coverage: CoverageReport | None = None
+    """The ledger of every number in the articles, when asked for."""
 
     def lines(self) -> list[str]:
         """A one-line verdict per layer, for the terminal."""
@@ -48,28 +52,37 @@ class CheckReport:
             if self.corpus_checked
             else "quotes: not verified (give --corpus or set AIDGRAPH_CORPUS)"
         )
-        status = "OK" if not self.problems else f"{len(self.problems)} problem(s)"
-        return [
-            f"facts: {self.facts} loaded",
-            "shapes: SHACL validation run",
-            corpus,
-            f"result: {status}",
-        ]
+        counts = [f"{len(self.problems)} problem(s)"] if self.problems else []
+        coverage = [] if self.coverage is None else [a.summary() for a in self.coverage.articles]
+        if self.coverage is not None and self.coverage.missing:
+            missing = self.coverage.missing
+            counts.append(f"{missing} number{'s' * (missing != 1)} not covered")
+        status = ", ".join(counts) or "OK"
+        return [f"facts: {self.facts} loaded", "shapes: SHACL validation run", corpus, *coverage, f"result: {status}"]
+
+    def missing_lines(self) -> list[str]:
+        """One line per number of the articles that no fact covers and no waiver excuses."""
+        if self.coverage is None:
+            return []
+        return [line for article in self.coverage.articles for line in article.missing_lines()]
 
 
 def check_all(
     seeds_dir: Path,
     corpus_dir: Path | None = None,
     *,
+    coverage: bool = False,
     shacl_engine: Engine = "sparql",
     cache_dir: Path | None = None,
 ) -> CheckReport:
     """Run every check; the facts' own errors stop the later layers, which need valid facts.
 
-    The shapes run on an in-memory Oxigraph store of the facts and the ontology (``sparql``, the
-    default) or with pySHACL on an rdflib graph (``pyshacl``, the reference; minutes at 100k).
-    With ``cache_dir`` (a build directory), files unchanged since the last run are not re-read
-    (see :mod:`loaders.record_cache`).
+    Given the corpus, waivers (``not_curated:``) are checked against their articles; with
+    ``coverage`` too, the report holds the ledger of every number in the articles. The shapes
+    run on an in-memory Oxigraph store of the facts and the ontology (``sparql``, the default)
+    or with pySHACL on an rdflib graph (``pyshacl``, the reference; minutes at 100k). With
+    ``cache_dir`` (a build directory), files unchanged since the last run are not re-read (see
+    :mod:`loaders.record_cache`).
     """
     report = CheckReport()
     try:
@@ -86,9 +99,10 @@ def check_all(
         report.problems.extend(corpus.problems)
         report.corpus_checked = True
         positions = corpus.positions
-    report.problems.extend(
-        check_shapes(_store(facts, positions), facts, engine=shacl_engine)
-    )
+        ledger = coverage_of(facts, corpus_dir)
+        report.problems.extend(ledger.problems)
+        report.coverage = ledger if coverage else None
+    report.problems.extend(check_shapes(_store(facts, positions), facts, engine=shacl_engine))
     report.problems.sort()
     return report
 

@@ -38,6 +38,7 @@ from loaders.records import (
     Agency,
     Country,
     Mention,
+    NotCurated,
     Overlap,
     Pledge,
     Record,
@@ -46,7 +47,7 @@ from loaders.records import (
 )
 from loaders.yamlsource import YamlDocument, read_yaml
 
-__all__ = ["FactSet", "Inference", "Quote", "inference_lines", "load_facts"]
+__all__ = ["FactSet", "Inference", "Quote", "Waiver", "inference_lines", "load_facts"]
 
 _PLACES = frozenset({"country", "region"})
 REFERENCES: dict[str, tuple[frozenset[str], str]] = {
@@ -65,6 +66,11 @@ REFERENCES: dict[str, tuple[frozenset[str], str]] = {
     "for_program": (frozenset({"program", "policy"}), "program"),
     "part_of": (frozenset({"pledge"}), "pledge"),
     "facts": (frozenset({"pledge"}), "pledge"),
+    "participants": (ACTOR_KINDS, "actor"),
+    "hosted_by": (ACTOR_KINDS, "actor"),
+    "held_in": (_PLACES, "country or region"),
+    "origin": (_PLACES, "country or region"),
+    "concerns": (frozenset({"program", "policy", "pledge", "statistic"}), "program, policy, pledge or statistic"),
 }
 """Reference field → (kinds of record it may point at, the noun used in messages)."""
 
@@ -92,6 +98,17 @@ class Inference:
         return f"{self.where.path}:{self.where.line}: {self.fact} {self.field}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class Waiver:
+    """A ``not_curated:`` entry: a quote holding numbers no fact records, and the curator's reason."""
+
+    source: str
+    quote: str
+    reason: str
+    where: Location
+    name: str = "not_curated"
+
+
 @dataclass
 class FactSet:
     """Every validated source and fact, their evidence, and where each was defined.
@@ -109,6 +126,7 @@ class FactSet:
     files: list[str] = field(default_factory=list)
     scopes: dict[str, tuple[str, bool]] = field(default_factory=dict)
     inferences: list[Inference] = field(default_factory=list)
+    waivers: list[Waiver] = field(default_factory=list)
 
     def of_kind(self, kind: str) -> list[Record]:
         """The records of one kind ('pledge', 'agency', …) in id order."""
@@ -352,7 +370,7 @@ def _validate(model: type[BaseModel], item: Any, entry: _Entry, result: _FileRes
         return
     evidence = record.evidence if isinstance(record, Record) else []
     quote_wheres = [entry.at("evidence", i) for i in range(len(evidence))]
-    if isinstance(record, Mention):
+    if isinstance(record, Mention | NotCurated):
         quote_wheres = [entry.at("quote")]
     result.items.append(_Validated(record, entry, name, entry.at(), quote_wheres))
 
@@ -367,6 +385,7 @@ class _Loader:
         self.invalid_ids: set[str] = set()
         self.mentions: list[tuple[Mention, _Entry, Location]] = []
         self.default_sources: dict[str, tuple[str, Location]] = {}
+        self.waivers: list[tuple[NotCurated, _Entry, Location]] = []
 
     def merge(self, result: _FileResult) -> None:
         self.problems.extend(result.problems)
@@ -379,6 +398,8 @@ class _Loader:
             record = item.record
             if isinstance(record, Mention):
                 self.mentions.append((record, item.entry, item.quote_wheres[0]))
+            elif isinstance(record, NotCurated):
+                self.waivers.append((record, item.entry, item.quote_wheres[0]))
             elif isinstance(record, Source):
                 self._define(self.facts.sources, self.facts.source_where, item)
             elif self._define(self.facts.records, self.facts.where, item):
@@ -486,6 +507,17 @@ class _Loader:
                 self.mentions[i] = (mention, entry, quote_where)
             else:
                 self.problems.append(Problem(entry.at(), f"mention of {mention.about!r}: {_NO_SOURCE}"))
+        for waiver, entry, quote_where in self.waivers:
+            name = f"not_curated #{entry.path[1] + 1}"  # type: ignore[operator]
+            if waiver.source is not None:
+                if self._known_source(waiver.source, partial(entry.at, "source"), name):
+                    self.facts.waivers.append(Waiver(waiver.source, waiver.quote, waiver.reason, quote_where, name))
+            elif entry.file in self.default_sources:
+                source = self.default_sources[entry.file][0]
+                if source in self.facts.sources:  # an unknown default is reported once, above
+                    self.facts.waivers.append(Waiver(source, waiver.quote, waiver.reason, quote_where, name))
+            else:
+                self.problems.append(Problem(entry.at(), f"{name}: {_NO_SOURCE}"))
 
     def _with_sources(self, record_id: str, quotes: list[Quote]) -> Iterator[Quote]:
         kind = self.facts.records[record_id].kind

@@ -69,6 +69,7 @@ CLASSES: dict[str, str] = {
         "pledge": "Pledge",
         "statistic": "Statistic",
         "overlap": "Overlap",
+        "event": "Event",
     }.items()
 }
 """Record kind → its ontology class IRI."""
@@ -113,6 +114,13 @@ PREDICATES: dict[str, tuple[str, str]] = {
         "conditions": ("condition", "text"),
         "relation": ("overlapKind", "code"),
         "facts": ("overlapOf", "entity"),
+        "participants": ("participant", "entity"),
+        "hosted_by": ("hostedBy", "entity"),
+        "held_in": ("heldIn", "entity"),
+        "concerns": ("concerns", "entity"),
+        "planned": ("planned", "boolean"),
+        "trend": ("trend", "code"),
+        "origin": ("origin", "entity"),
     }.items()
 }
 """Record field → (property IRI, how its value is written)."""
@@ -130,6 +138,14 @@ CODES: dict[str, dict[str, str]] = {
     "funding": {"public": "PublicMoney", "private": "PrivateMoney", "loans": "Loans", "investment": "Investment"},
     "scope": {"cross-border": "CrossBorder", "domestic": "Domestic"},
     "relation": {"restatement": "Restatement", "possible-overlap": "PossibleOverlap"},
+    "trend": {
+        "rising": "Rising",
+        "falling": "Falling",
+        "record-high": "RecordHigh",
+        "largest-share": "LargestShare",
+        "majority": "Majority",
+        "recurring": "Recurring",
+    },
 }
 """Code-list field → notation → concept local name; notations match ``skos:notation`` in the ontology."""
 

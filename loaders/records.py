@@ -24,6 +24,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    model_validator,
 )
 
 from loaders.values import ID_PATTERN, check_duration, check_partial_date, parse_amount
@@ -35,8 +36,10 @@ __all__ = [
     "SECTIONS",
     "Agency",
     "Country",
+    "Event",
     "EvidenceItem",
     "Mention",
+    "NotCurated",
     "Organization",
     "Overlap",
     "Person",
@@ -105,6 +108,7 @@ PledgeKind = Literal[
 FundingType = Literal["public", "private", "loans", "investment"]
 Scope = Literal["cross-border", "domestic"]
 OverlapKind = Literal["restatement", "possible-overlap"]
+Trend = Literal["rising", "falling", "record-high", "largest-share", "majority", "recurring"]
 
 
 class _Strict(BaseModel):
@@ -240,16 +244,51 @@ class Overlap(Record):
 
 
 class Statistic(Record):
-    """A figure a source reports about migration or the measures against it."""
+    """A figure a source reports about migration or the measures against it.
+
+    A source may state a trend without a figure ("has dwindled", "record numbers", "made up the
+    largest amounts"): then ``trend`` is given and ``value`` left out, never invented.
+    """
 
     kind: ClassVar[str] = "statistic"
     measure: Text
-    value: Amount
-    unit: Text
-    qualifier: Qualifier = "exact"
+    value: Amount | None = None
+    unit: Text | None = None
+    qualifier: Qualifier | None = "exact"
+    trend: Trend | None = None
+    origin: Ids = Field(default_factory=list)
     period: PartialDate | None = None
     period_end: PartialDate | None = None
     place: Id | None = None
+    announced_by: Ids = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_qualifier_without_value(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("value") is None and "qualifier" not in data:
+            return {**data, "qualifier": None}
+        return data
+
+    @model_validator(mode="after")
+    def _value_or_trend(self) -> Statistic:
+        if self.value is None and self.trend is None:
+            raise ValueError("a statistic states a value (with its unit) or a trend")
+        if (self.value is None) != (self.unit is None):
+            raise ValueError("'value' and 'unit' go together: give both or neither")
+        return self
+
+
+class Event(Record):
+    """Something that happens at a time and place: a visit, a meeting, a speech."""
+
+    kind: ClassVar[str] = "event"
+    participants: Ids = Field(default_factory=list)
+    hosted_by: Ids = Field(default_factory=list)
+    held_in: Id | None = None
+    started_on: PartialDate | None = None
+    ended_on: PartialDate | None = None
+    planned: bool | None = None
+    concerns: Ids = Field(default_factory=list)
     announced_by: Ids = Field(default_factory=list)
 
 
@@ -275,6 +314,23 @@ class Mention(_Strict):
     quote: QuoteText
 
 
+def _holds_a_number(quote: str) -> str:
+    from loaders.coverage import find_numbers
+
+    if not find_numbers(quote):
+        raise ValueError("holds no number: a waiver quotes the number it waives")
+    return quote
+
+
+class NotCurated(_Strict):
+    """A number of an article that no fact records, and why (a waiver in the coverage ledger)."""
+
+    kind: ClassVar[str] = "not_curated"
+    source: Id | None = None
+    quote: Annotated[Text, AfterValidator(_holds_a_number)]
+    reason: Text
+
+
 SECTIONS: dict[str, type[_Strict]] = {
     "sources": Source,
     "countries": Country,
@@ -288,6 +344,8 @@ SECTIONS: dict[str, type[_Strict]] = {
     "overlaps": Overlap,
     "statistics": Statistic,
     "mentions": Mention,
+    "events": Event,
+    "not_curated": NotCurated,
 }
 """Section name in a fact file → the model of its entries."""
 

@@ -5,7 +5,9 @@ on the store the facts are already in, in seconds. This module translates the sh
 generically (nothing here knows aidgraph's shapes) for the SHACL Core constraints on property
 shapes: ``sh:minCount``, ``sh:maxCount``, ``sh:class``, ``sh:datatype``, ``sh:nodeKind``,
 ``sh:in``, ``sh:pattern``, ``sh:minLength``, ``sh:maxLength``,
-``sh:min/maxInclusive``, ``sh:min/maxExclusive`` and ``sh:or`` of value constraints. A shape using
+``sh:min/maxInclusive``, ``sh:min/maxExclusive`` and ``sh:or`` of value constraints, with a
+path that is one property or its inverse; and on node shapes, an ``sh:or`` whose branches ask
+properties to be present (``sh:minCount 1``) or absent (``sh:maxCount 0``). A shape using
 anything else is refused (:class:`UnsupportedShape`), never silently skipped.
 
 Each value constraint has two halves: a SPARQL condition that is *strict* (a value it accepts
@@ -83,6 +85,7 @@ _IGNORED = {
 _NODE_SHAPE_KEYS = {
     "targetClass",
     "property",
+    "or",
     "name",
     "description",
     "message",
@@ -142,6 +145,23 @@ class PropertyCheck:
         return None if self.inverse else self.path
 
 
+@dataclass
+class PresenceCheck:
+    """A node shape's ``sh:or`` of branches that each ask some properties to be present or absent.
+
+    A branch is a list of (property IRI, present?) pairs: ``sh:minCount 1`` asks for a value,
+    ``sh:maxCount 0`` for none. A focus node that satisfies no branch violates the shape.
+    """
+
+    shape: Any
+    targets: tuple[str, ...]
+    branches: tuple[tuple[tuple[str, bool], ...], ...]
+    message: Any = None
+    graph: Any = field(default=None, repr=False)
+    path = None
+    result_path = None
+
+
 @dataclass(frozen=True)
 class Violation:
     """One validation result: the focus node, the property path, the failed constraint and value."""
@@ -164,6 +184,7 @@ def compile_shapes(shapes: str | Graph) -> list[PropertyCheck]:
         path that is not a single property, or a constraint this module does not translate.
     """
     from rdflib import Graph, URIRef
+    from rdflib.collection import Collection
     from rdflib.namespace import RDF
 
     graph = (
@@ -207,7 +228,30 @@ def compile_shapes(shapes: str | Graph) -> list[PropertyCheck]:
             check.constraints = _constraints(graph, prop)
             if targets:
                 checks.append(check)
+        alternatives = graph.value(node, sh("or"))
+        if alternatives is not None and targets:
+            branches = tuple(_presence_branch(graph, node, branch) for branch in Collection(graph, alternatives))
+            checks.append(PresenceCheck(node, targets, branches, graph.value(node, sh("message")), graph))
     return checks
+
+
+def _presence_branch(graph: Graph, node: Node, branch: Node) -> tuple[tuple[str, bool], ...]:
+    """One ``sh:or`` branch of a node shape as (property, present?) pairs, or UnsupportedShape."""
+    from rdflib import URIRef
+
+    pairs = []
+    for predicate, prop in graph.predicate_objects(branch):
+        if str(predicate) != SH + "property":
+            raise UnsupportedShape(f"{node}: a node shape's sh:or branch may only hold sh:property")
+        path = graph.value(prop, URIRef(SH + "path"))
+        rules = {str(p).removeprefix(SH): int(o) for p, o in graph.predicate_objects(prop) if str(p) != SH + "path"}
+        if not isinstance(path, URIRef) or rules not in ({"minCount": 1}, {"maxCount": 0}):
+            raise UnsupportedShape(
+                f"{node}: a node shape's sh:or is translated when each branch asks for presence "
+                "(sh:minCount 1) or absence (sh:maxCount 0) of single properties"
+            )
+        pairs.append((str(path), "minCount" in rules))
+    return tuple(sorted(pairs))
 
 
 def _shape_key(graph: Graph, node: Node) -> str:
@@ -260,7 +304,7 @@ def _constraints(graph: Graph, node: Node, *, nested: bool = False) -> list[Cons
 # -- running --------------------------------------------------------------------------------
 
 
-def validate(store: ox.Store, checks: Iterable[PropertyCheck]) -> list[Violation]:
+def validate(store: ox.Store, checks: Iterable[PropertyCheck | PresenceCheck]) -> list[Violation]:
     """Every violation of ``checks`` in ``store``, one per (focus node, constraint, value).
 
     Each property shape costs at most two scans of its focus nodes: one counting values (for
@@ -269,6 +313,9 @@ def validate(store: ox.Store, checks: Iterable[PropertyCheck]) -> list[Violation
     classes = _Classes(store)
     found: list[Violation] = []
     for check in checks:
+        if isinstance(check, PresenceCheck):
+            found += _presence(store, classes, check)
+            continue
         counts = [c for c in check.constraints if c.component in ("minCount", "maxCount")]
         values = [c for c in check.constraints if c.component not in ("minCount", "maxCount")]
         if counts:
@@ -343,6 +390,18 @@ def _counts(
             if (component == "minCount" and n < bound) or (component == "maxCount" and n > bound):
                 found.append(Violation(row["f"], check.result_path, component, None, check, constraint))
     return found
+
+
+def _presence(store: ox.Store, classes: _Classes, check: PresenceCheck) -> list[Violation]:
+    """Focus nodes that satisfy no branch of a node shape's ``sh:or`` of presence tests."""
+
+    def branch(pairs: tuple[tuple[str, bool], ...]) -> str:
+        return " && ".join(f"{'' if present else '!'}EXISTS {{ ?f <{path}> ?v }}" for path, present in pairs)
+
+    either = " || ".join(f"({branch(pairs)})" for pairs in check.branches)
+    query = f"SELECT DISTINCT ?f WHERE {{ {_targets(classes, check)} FILTER(!({either})) }}"
+    constraint = Constraint("or", None)
+    return [Violation(row["f"], None, "or", row["f"], check, constraint) for row in store.query(query)]
 
 
 def _values(

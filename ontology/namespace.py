@@ -141,6 +141,24 @@ class AG(DefinedNamespace):
     fileName: URIRef
     sha256: URIRef
     outlet: URIRef
+    # events
+    Event: URIRef  # a visit, meeting or speech, at a time and place
+    participant: URIRef  # Event -> Actor taking part
+    hostedBy: URIRef  # Event -> Actor hosting it
+    heldIn: URIRef  # Event -> Place
+    concerns: URIRef  # Event -> Program, Policy, Pledge or Statistic it is about
+    planned: URIRef  # xsd:boolean: reported as still to come
+    # trends of statistics
+    trend: URIRef  # Statistic -> StatisticTrend
+    origin: URIRef  # Statistic -> Place the people counted come from
+    StatisticTrend: URIRef
+    statisticTrends: URIRef
+    Rising: URIRef
+    Falling: URIRef
+    RecordHigh: URIRef
+    LargestShare: URIRef
+    Majority: URIRef
+    Recurring: URIRef
 
 
 def entity_iri(entity_id: str) -> URIRef:

@@ -208,7 +208,7 @@ def test_check_inferences_on_the_seeds_lists_every_inferred_field() -> None:
     expected = sum(len(r.inferred) for r in facts.records.values())
     assert len(lines) == expected >= 20
     assert (
-        f"{SEEDS}/facts/us-billions-southern-mexico-2018.yaml:146: opic-2018-new-money announced_by: the sentence is "
+        f"{SEEDS}/facts/us-billions-southern-mexico-2018.yaml:167: opic-2018-new-money announced_by: the sentence is "
         "not attributed; the next one reports what \"State Department officials said\" about these funds"
     ) in lines
 

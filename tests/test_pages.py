@@ -52,8 +52,8 @@ def test_network_page_draws_every_node_offline(pages: dict[str, Path], seed_stor
     with visit(pages["network"]) as seen:
         page = seen.page
         page.wait_for_selector("body[data-stabilized=true]", timeout=30_000)
-        assert page.evaluate("window.aidgraph.nodes.length") == 84
-        assert page.evaluate("window.aidgraph.edges.length") == 157
+        assert page.evaluate("window.aidgraph.nodes.length") == 103
+        assert page.evaluate("window.aidgraph.edges.length") == 183
         assert page.evaluate("window.aidgraph.network.physics.physicsEnabled") is False
         assert page.evaluate(CANVAS_INK) > 20_000
         page.fill("#search", "United States Agency for International Development")
@@ -124,7 +124,7 @@ def test_timeline_page_shows_every_dated_fact(pages: dict[str, Path], seed_store
         page = seen.page
         page.wait_for_selector("#aidgraph-timeline .main-svg")
         count = page.evaluate("document.getElementById('aidgraph-timeline').data.reduce((n, t) => n + t.x.length, 0)")
-        assert count == expected == 26
+        assert count == expected == 38
         drawn = page.locator("#aidgraph-timeline .point").count()
         assert drawn == expected
     assert seen.errors == []

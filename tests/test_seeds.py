@@ -273,3 +273,99 @@ def test_regions_and_members(seed_graph: Graph) -> None:
     )
     assert members == [("GT",), ("HN",), ("SV",)]
     assert bool(seed_graph.query(PROLOGUE + "ASK { aid:southern-mexico ag:within aid:mx }"))
+
+
+def _ids(graph: Graph, query: str) -> list[str]:
+    return sorted(str(row[0]).rsplit("/", 1)[-1] for row in graph.query(PROLOGUE + query))
+
+
+def test_corrected_readings(seed_graph: Graph) -> None:
+    # Kelly's Southern Command post is a former one: no membership, only the note
+    assert _ids(seed_graph, "SELECT ?b WHERE { aid:john-kelly ag:memberOf ?b }") == ["dhs"]
+    # the re-tooled alliance is not announced yet and names no implementing department
+    assert _ids(seed_graph, "SELECT ?x WHERE { aid:kelly-retooled-alliance ag:announcedBy|ag:implementedBy ?x }") == []
+    # the 1.7 million detentions are for "the past fiscal year" (FY2021, marked inferred)
+    period = rows(
+        seed_graph,
+        "SELECT (STR(?a) AS ?from) (STR(?b) AS ?until) WHERE { aid:us-border-detentions-fy-1-7m ag:periodStart ?a ; ag:periodEnd ?b }",
+    )
+    assert period == [("2020-10", "2021-09")]
+    # the 500,000 youth are not placed in Honduras; only the collaboration starts there
+    assert _ids(seed_graph, "SELECT ?p WHERE { aid:planting-opportunities-youth-500k ag:place ?p }") == []
+    # the 1990s deportations are their own policy, not evidence for Trump's calls
+    quotes = rows(seed_graph, "SELECT ?q WHERE { aid:ms-13-deportations ag:evidence/ag:quote ?q }")
+    assert quotes and not any("1990s" in q for (q,) in quotes)
+    assert _ids(seed_graph, "SELECT ?x WHERE { aid:ms-13-deportations-1990s ag:targets ?x }") == ["sv"]
+    assert _ids(seed_graph, "SELECT ?x WHERE { aid:ms-13-deportations-1990s ag:administration ?x }") == []
+    # the 2017 collaboration is carried out by "the two nations"; the text names no agency
+    assert _ids(
+        seed_graph, "SELECT ?x WHERE { aid:us-mexico-northern-triangle-collaboration ag:implementedBy ?x }"
+    ) == ["mx", "us"]
+
+
+def test_events_the_articles_report(seed_graph: Graph) -> None:
+    visit = "aid:lopez-obrador-washington-visit-2020"
+    assert _ids(seed_graph, f"SELECT ?p WHERE {{ {visit} a ag:Event ; ag:participant ?p }}") == [
+        "donald-trump",
+        "lopez-obrador",
+    ]
+    assert _ids(seed_graph, f"SELECT ?p WHERE {{ {visit} ag:heldIn ?p }}") == ["us"]
+    assert _ids(seed_graph, f"SELECT ?p WHERE {{ {visit} ag:concerns ?p }}") == ["us-mexico-long-term-strategy", "usmca"]
+    speech = rows(
+        seed_graph,
+        "SELECT ?planned (STRAFTER(STR(?c), STR(aid:)) AS ?about) WHERE { aid:kelly-central-america-speech-2017 a ag:Event ;"
+        " ag:participant aid:john-kelly ; ag:heldIn aid:us ; ag:planned ?planned ; ag:concerns ?c }",
+    )
+    assert speech == [(True, "kelly-retooled-alliance")]
+    assert len(set(_ids(seed_graph, "SELECT ?e WHERE { ?e a ag:Event ; ag:evidence ?q }"))) == 4
+
+
+def test_trends_and_shares_the_articles_state(seed_graph: Graph) -> None:
+    found = rows(
+        seed_graph,
+        "SELECT (STRAFTER(STR(?s), STR(aid:)) AS ?id) ?trend WHERE { ?s a ag:Statistic ; ag:trend/skos:notation ?trend"
+        " FILTER NOT EXISTS { ?s ag:value ?v } } ORDER BY ?id",
+    )
+    assert found == [
+        ("border-apprehensions-creep-up-2017", "rising"),
+        ("border-apprehensions-dip-2017", "falling"),
+        ("border-apprehensions-record-2021", "record-high"),
+        ("central-americans-detained-rising-2018", "rising"),
+        ("el-salvador-homicides-falling", "falling"),
+        ("honduras-anti-corruption-cases-rising", "rising"),
+        ("irregular-migration-surges-since-2010", "recurring"),
+        ("majority-returned-to-mexico-2021", "majority"),
+        ("mexicans-rising-share-2020", "rising"),
+        ("northern-triangle-largest-share-fy2019", "largest-share"),
+        ("northern-triangle-majority-of-arrivals-2021", "majority"),
+        ("unaccompanied-children-2014-northern-triangle", "majority"),
+        ("unaccompanied-children-falling-2017", "falling"),
+        ("undocumented-mexicans-dwindled-2018", "falling"),
+    ]
+    assert _ids(seed_graph, "SELECT ?o WHERE { aid:northern-triangle-largest-share-fy2019 ag:origin ?o }") == [
+        "gt",
+        "hn",
+        "sv",
+    ]
+    assert _ids(seed_graph, "SELECT ?o WHERE { aid:undocumented-mexicans-dwindled-2018 ag:origin ?o }") == ["mx"]
+    # a trend never carries an invented figure, nor a qualifier of one
+    assert _ids(
+        seed_graph, "SELECT ?s WHERE { ?s a ag:Statistic FILTER NOT EXISTS { ?s ag:value ?v } ?s ag:amountQualifier ?q }"
+    ) == []
+
+
+def test_who_said_and_who_announced(seed_graph: Graph) -> None:
+    said = rows(
+        seed_graph,
+        "SELECT (STRAFTER(STR(?f), STR(aid:)) AS ?fact) (STRAFTER(STR(?p), STR(aid:)) AS ?who) WHERE {"
+        " VALUES ?f { aid:mexicans-rising-share-2020 aid:holistic-coordinated-approach aid:root-causes-vow-2021"
+        " aid:mexico-cooperation-bargaining-chip } ?f ag:announcedBy ?p } ORDER BY ?fact ?who",
+    )
+    assert said == [
+        ("holistic-coordinated-approach", "robert-palladino"),
+        ("mexicans-rising-share-2020", "ariel-ruiz-soto"),
+        ("mexico-cooperation-bargaining-chip", "enrique-pena-nieto"),
+        ("root-causes-vow-2021", "joe-biden"),
+        ("root-causes-vow-2021", "lopez-obrador"),
+    ]
+    assert _ids(seed_graph, "SELECT ?x WHERE { aid:mexico-troop-deployment ag:announcedBy ?x }") == []

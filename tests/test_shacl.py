@@ -22,7 +22,8 @@ def test_error_shape_violation_is_reported_at_fact_line(write_seeds) -> None:
     graph.remove((entity_iri("st"), AG.unit, None))
     problems = [str(p) for p in check_shapes(graph, facts)]
     assert problems == [
-        f"{seeds / 'x.yaml'}:3:5: statistic 'st': shape violation on ag:unit: Less than 1 values on aid:st->ag:unit"
+        (f"{seeds / 'x.yaml'}:3:5: statistic 'st': shape violation on value: "
+        "a statistic states a value with its unit and qualifier, or a trend without a value")
     ]
 
 

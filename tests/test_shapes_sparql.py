@@ -142,6 +142,13 @@ BREAKS = {
         (URIRef("https://w3id.org/aidgraph/source/s1"), DCTERMS + "title", Literal("B"))
     ),
     "blank node value": lambda g: g.add((entity_iri("dfc-sv"), AG.recipient, BNode())),
+    "statistic with neither figure nor trend": lambda g: g.add((entity_iri("st"), RDF.type, AG.Statistic)),
+    "statistic with a figure and a trend but no unit": lambda g: (
+        g.add((entity_iri("st"), RDF.type, AG.Statistic)),
+        g.add((entity_iri("st"), AG.value, Literal("5", datatype=XSD.decimal))),
+        g.add((entity_iri("st"), AG.trend, AG.Rising)),
+    ),
+    "inference of no fact": lambda g: g.add((URIRef("https://w3id.org/aidgraph/id/x/inferred/label"), RDF.type, AG.Inference)),
 }
 
 

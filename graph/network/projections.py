@@ -32,8 +32,8 @@ Examples
 >>> G = project(open_store(Path("seeds")), "actors")
 >>> G.nodes["usaid"]["label"], G.nodes["usaid"]["class"]
 ('United States Agency for International Development', 'Agency')
->>> G.edges["usaid", "mark-green"]["weight"]  # membership, and the 2017 collaboration
-2
+>>> G.edges["usaid", "mark-green"]["weight"]  # membership (the 2017 collaboration names no agency)
+1
 """
 
 from __future__ import annotations
