@@ -42,11 +42,18 @@ def chromium_path() -> str:
 
 
 @contextmanager
-def visit(path: Path, *, width: int = 1280, height: int = 800, settle_ms: int = 0) -> Iterator[PageVisit]:
-    """Open ``path`` (a local HTML file) offline and yield what happened."""
+def visit(
+    path: Path, *, width: int = 1280, height: int = 800, settle_ms: int = 0, root: Path | None = None
+) -> Iterator[PageVisit]:
+    """Open ``path`` (a local HTML file) offline and yield what happened.
+
+    With ``root`` (a site's folder), files under it may load (the site's own assets and pages);
+    every other request is aborted and recorded.
+    """
     from playwright.sync_api import sync_playwright
 
     url = path.resolve().as_uri()
+    allowed = root.resolve().as_uri() + "/" if root is not None else None
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
@@ -55,7 +62,8 @@ def visit(path: Path, *, width: int = 1280, height: int = 800, settle_ms: int = 
             seen = PageVisit(page)
 
             def route(request_route: Any) -> None:
-                if request_route.request.url == url:
+                wanted = request_route.request.url
+                if wanted == url or (allowed is not None and wanted.startswith(allowed) and ".." not in wanted):
                     request_route.continue_()
                 else:
                     seen.requests.append(request_route.request.url)

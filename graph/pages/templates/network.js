@@ -1,0 +1,85 @@
+/* The network page: draw the nodes and edges of #network-data with vis-network.
+ * Data arrive as JSON (never as script), maps have no prototype, tooltips are built server-side
+ * from escaped values. Edge labels show on hover, or for all edges once zoomed in; a search finds
+ * a node by any of its names ignoring case and accents; in the site a click opens the node's page. */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("network-data").textContent);
+  var SHOW_ALL_LABELS_AT = 1.6;
+
+  function fold(text) {
+    return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, " ").trim();
+  }
+
+  data.nodes.forEach(function (node) {
+    if (typeof node.title === "string") {
+      var tip = document.createElement("div");
+      tip.innerHTML = node.title;
+      node.title = tip;
+    }
+  });
+  var fullLabels = new Map();
+  data.edges.forEach(function (edge, index) {
+    edge.id = "e" + index;
+    fullLabels.set(edge.id, edge.label || "");
+    edge.label = undefined;
+  });
+  var nodes = new vis.DataSet(data.nodes);
+  var edges = new vis.DataSet(data.edges);
+  var network = new vis.Network(document.getElementById("network"), { nodes: nodes, edges: edges }, data.options);
+  network.once("stabilizationIterationsDone", function () {
+    network.setOptions({ physics: false });
+    document.body.setAttribute("data-stabilized", "true");
+  });
+
+  var allShown = false;
+  function showLabels(ids, show) {
+    edges.update(ids.map(function (id) { return { id: id, label: show ? fullLabels.get(id) : undefined }; }));
+  }
+  network.on("hoverEdge", function (event) { if (!allShown) { showLabels([event.edge], true); } });
+  network.on("blurEdge", function (event) { if (!allShown) { showLabels([event.edge], false); } });
+  network.on("zoom", function () {
+    var wanted = network.getScale() >= SHOW_ALL_LABELS_AT;
+    if (wanted !== allShown) {
+      allShown = wanted;
+      showLabels(Array.from(fullLabels.keys()), wanted);
+    }
+  });
+
+  var byName = new Map();
+  data.names.forEach(function (pair) {
+    var key = fold(pair[0]);
+    if (!byName.has(key)) { byName.set(key, pair[1]); }
+  });
+  var search = document.getElementById("search");
+  var status = document.getElementById("search-status");
+  function find(text, loose) {
+    var key = fold(text);
+    if (!key) { return undefined; }
+    if (byName.has(key)) { return byName.get(key); }
+    if (!loose) { return undefined; }
+    var found;
+    byName.forEach(function (id, name) { if (found === undefined && name.indexOf(key) !== -1) { found = id; } });
+    return found;
+  }
+  function go(loose) {
+    var id = find(search.value, loose);
+    if (id === undefined) {
+      if (loose) { status.textContent = search.value ? "No node is called that." : ""; }
+      return;
+    }
+    var node = nodes.get(id);
+    status.textContent = "Found: " + (node && node.searchName ? node.searchName : id);
+    network.selectNodes([id]);
+    network.focus(id, { scale: 1.3, animation: { duration: 400 } });
+  }
+  search.addEventListener("input", function () { go(false); });
+  search.addEventListener("change", function () { go(true); });
+
+  network.on("click", function (event) {
+    if (event.nodes.length !== 1) { return; }
+    var node = nodes.get(event.nodes[0]);
+    if (node && typeof node.href === "string") { window.location.href = node.href; }
+  });
+  window.aidgraph = { network: network, nodes: nodes, edges: edges, find: find };
+})();
