@@ -8,7 +8,7 @@ servers); heavy libraries are imported inside them so that ``aidgraph --help`` s
 
 from __future__ import annotations
 
-from graph.cli import facts, network, query, server  # noqa: F401 - they register the commands
+from graph.cli import facts, network, query, server, site  # noqa: F401 - they register the commands
 from graph.cli.common import METRIC_NAMES, PROJECTION_NAMES, cli
 
 __all__ = ["METRIC_NAMES", "PROJECTION_NAMES", "cli", "main"]

@@ -106,13 +106,19 @@ def network_page(
     return _render(context, title=title, site=False)
 
 
+SITE_NODES = 300
+"""The site's network page draws at most this many nodes (the most connected): beyond, a picture
+is a hairball and the page outgrows a browser; every entity still has its own page."""
+
+
 def network_site_page(store: ox.Store, *, projection: str = "entities", title: str = "The network") -> str:
     """The network page of the evidence site (``network.html`` at its root).
 
     It loads vis-network and its script from the site's ``assets/``, and a click on an entity's
-    node opens that entity's page (``id/<id>.html``).
+    node opens that entity's page (``id/<id>.html``). A large graph is cut to its
+    :data:`SITE_NODES` most connected nodes, and the page says so.
     """
-    context = _network_context(store, projection=projection, links=True)
+    context = _network_context(store, projection=projection, top=SITE_NODES, links=True)
     return _render(context, title=title, site=True)
 
 
@@ -130,7 +136,8 @@ def _network_context(
     from pyvis.edge import Edge
     from pyvis.network import Network
 
-    G = narrow(project(store, projection), focus=focus, depth=depth, top=top, size_by=size_by)
+    whole = project(store, projection)
+    G = narrow(whole, focus=focus, depth=depth, top=top, size_by=size_by)
     if G.number_of_nodes() == 0:
         raise AnalysisError("nothing to draw: the projection is empty")
     scores = centrality(G, size_by)
@@ -167,7 +174,8 @@ def _network_context(
     present = sorted({G.nodes[n]["class"] for n in G})
     return {
         "payload": {"nodes": net.nodes, "edges": net.edges, "options": _OPTIONS, "names": sorted(names)},
-        "summary": f"{G.number_of_nodes()} nodes, {G.number_of_edges()} links · {projection} projection · sized by {size_by}",
+        "summary": f"{G.number_of_nodes()} nodes, {G.number_of_edges()} links · {projection} projection · sized by {size_by}"
+        + (f" · the {G.number_of_nodes()} most connected of {whole.number_of_nodes():,}" if focus is None and len(G) < len(whole) else ""),
         "names": sorted(names),
         "legend": [(cls, *CLASS_STYLES.get(cls, ("#999999", "dot"))) for cls in present],
     }

@@ -115,19 +115,25 @@ def timeline_items(store: ox.Store) -> list[TimelineItem]:
     return sorted(items, key=lambda i: (i.date, i.event, i.label, i.token))
 
 
-def timeline_figure(store: ox.Store, *, group_by: str = "kind", title: str = "aidgraph: timeline") -> tuple[Any, list[TimelineItem]]:
+def timeline_figure(
+    store: ox.Store,
+    *,
+    group_by: str = "kind",
+    title: str = "aidgraph: timeline",
+    items: list[TimelineItem] | None = None,
+) -> tuple[Any, list[TimelineItem]]:
     """The Plotly figure of the timeline and the items drawn on it.
 
     Each lane (a kind of fact, or an actor) is cut into as many rows as it needs for no two marks to
     overlap: five pledges announced in December 2018 are five bars, one above the other, each with
     its own hover. Each mark's ``customdata`` is ``[token, hover text]``, the token naming the page
-    the site opens on a click.
+    the site opens on a click. ``items`` draws those instead of all of the graph's.
     """
     import plotly.graph_objects as go
 
     if group_by not in GROUPINGS:
         raise AnalysisError(f"cannot group the timeline by {group_by!r}: choose kind or actor")
-    items = timeline_items(store)
+    items = timeline_items(store) if items is None else items
     if not items:
         raise AnalysisError("nothing to draw: no dated facts in the graph")
     rows, ticks = _rows(items, group_by)

@@ -22,12 +22,16 @@ from ontology.prefixes import AID_NS, SRC_NS
 __all__ = ["chart_pages", "page_tokens"]
 
 
+TIMELINE_MARKS = 1500
+"""Past this many dated facts, the timeline is one page per year (``timeline-<year>.html``)."""
+
+
 def chart_pages(data: SiteData, store: ox.Store) -> dict[str, bytes]:
-    """``network.html``, ``money.html`` and ``timeline.html``."""
+    """``network.html``, ``money.html`` and ``timeline.html`` (and its pages per year when large)."""
     return {
         "network.html": _network(store),
         "money.html": _money(data, store),
-        "timeline.html": _timeline(data, store),
+        **_timelines(data, store),
     }
 
 
@@ -70,20 +74,42 @@ def _money(data: SiteData, store: ox.Store) -> bytes:
     return _plot_page(data, "money.html", "The money", intro, "", figure=got[0][0], after=got[0][3])
 
 
-def _timeline(data: SiteData, store: ox.Store) -> bytes:
-    from graph.pages.timeline import timeline_figure, timeline_list
+def _timelines(data: SiteData, store: ox.Store) -> dict[str, bytes]:
+    from graph.pages.timeline import timeline_items
 
     intro = "Every dated fact, at the precision its source gives. Click a mark to open its page; every fact is also listed below."
-    try:
-        figure, items = timeline_figure(store, group_by="kind")
-    except AnalysisError as err:
-        return _plot_page(None, "timeline.html", "The timeline", intro, f"Nothing to draw: {err}")
+    items = timeline_items(store)
+    if not items:
+        return {"timeline.html": _plot_page(None, "timeline.html", "The timeline", intro, "Nothing to draw: no dated facts in the graph")}
+    if len(items) <= TIMELINE_MARKS:
+        return {"timeline.html": _timeline(data, store, "timeline.html", "The timeline", intro, items)}
+    years: dict[str, list[Any]] = {}
+    for item in items:
+        years.setdefault(item.date[:4], []).append(item)
+    pages = {
+        f"timeline-{year}.html": _timeline(data, store, f"timeline-{year}.html", f"The timeline: {year}", intro, chosen)
+        for year, chosen in sorted(years.items())
+    }
+    rows = "".join(
+        f'<li><a href="timeline-{year}.html">{year}</a> <span class="cls">({len(chosen):,} facts)</span></li>'
+        for year, chosen in sorted(years.items())
+    )
+    after = f'<ul class="columns">{rows}</ul>'
+    overview = f"{len(items):,} dated facts: too many for one picture, so the timeline has a page for each year."
+    pages["timeline.html"] = _plot_page(None, "timeline.html", "The timeline", overview, "", after=after)
+    return pages
+
+
+def _timeline(data: SiteData, store: ox.Store, path: str, title: str, intro: str, items: list[Any]) -> bytes:
+    from graph.pages.timeline import timeline_figure, timeline_list
+
+    figure, drawn = timeline_figure(store, group_by="kind", items=items)
 
     def link(item: Any) -> str | None:
         iri = SRC_NS + item.token[4:] if item.token.startswith("src:") else AID_NS + item.token
-        return relative("timeline.html", page_path(iri)) if item.token and data.is_page(iri) else None
+        return relative(path, page_path(iri)) if item.token and data.is_page(iri) else None
 
-    return _plot_page(data, "timeline.html", "The timeline", intro, "", figure=figure, after=timeline_list(items, link))
+    return _plot_page(data, path, title, intro, "", figure=figure, after=timeline_list(drawn, link))
 
 
 def _plot_page(

@@ -221,7 +221,7 @@ def jsonld(triples: list[ox.Triple]) -> bytes:
     expanded = json.loads(ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.JSON_LD) or b"[]")
     nodes = [_compact_node(node) for node in expanded]
     document = {"@context": dict(PREFIXES), "@graph": sorted(nodes, key=lambda n: n.get("@id", ""))}
-    return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    return (json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def _compact_node(node: dict) -> dict:

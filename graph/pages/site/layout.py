@@ -111,7 +111,7 @@ def json_script(value: Any) -> str:
 @cache
 def environment() -> Any:
     """The Jinja environment of the site's templates, with autoescape on."""
-    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+    from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 
     env = Environment(
         loader=PackageLoader("graph.pages", "templates"),
@@ -123,19 +123,45 @@ def environment() -> Any:
     )
     env.globals["CSP"] = CSP
     env.filters["json_script"] = json_script
+    env.filters["value"] = pass_context(_value_html)
+    env.filters["values"] = pass_context(_values_html)
     return env
+
+
+def _value_html(context: Any, value: Any) -> Any:
+    """One value as HTML, built here rather than in a template macro: pages have thousands."""
+    from markupsafe import Markup, escape
+
+    text = escape(value.text)
+    title = f' title="{escape(value.title)}"' if value.title else ""
+    if value.href:
+        return Markup(f'<a href="{escape(context["root"] + value.href)}"{title}>{text}</a>')
+    if value.datetime:
+        return Markup(f'<time datetime="{escape(value.datetime)}">{text}</time>')
+    if title:
+        return Markup(f"<span{title}>{text}</span>")
+    return text
+
+
+def _values_html(context: Any, values: list[Any]) -> Any:
+    """Values joined as a reader lists them: 'a', 'a and b', 'a, b and c'."""
+    from markupsafe import Markup
+
+    parts = [_value_html(context, v) for v in values]
+    if len(parts) <= 1:
+        return Markup("".join(parts))
+    return Markup(", ").join(parts[:-1]) + Markup(" and ") + parts[-1]
 
 
 def render(template: str, path: str, **context: Any) -> bytes:
     """The page at ``path`` (relative to the site root) from ``template``, as UTF-8 bytes.
 
-    The template gets ``root`` (the way back to the site root, '' or '../') and ``link`` (a function
-    from a root-relative path to a link from this page).
+    The template gets ``root`` (the way back to the site root, '' or '../'), ``link`` (a function
+    from a root-relative path to a link from this page) and the ``value`` filter (a
+    :class:`~graph.pages.site.entity.Value` as HTML: a link, a date or text, escaped).
     """
     root = "../" * path.count("/")
-    page = environment().get_template(template).render(
-        root=root, link=lambda to: relative(path, to), path=path, **context
-    )
+    page = environment().get_template(template).render(root=root, link=lambda to: root + to, path=path, **context)
     return page.encode("utf-8")
 
 
