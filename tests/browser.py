@@ -79,3 +79,47 @@ def visit(
             yield seen
         finally:
             browser.close()
+
+
+@contextmanager
+def browse(root: Path, *, width: int = 1280, height: int = 800) -> Iterator[Any]:
+    """One offline browser for a whole site under ``root``; yields ``open(path) -> PageVisit``.
+
+    Each call opens ``path`` in a new tab (closing the previous one); files under ``root`` may load,
+    every other request is aborted and recorded on the visit of the page that made it.
+    """
+    from playwright.sync_api import sync_playwright
+
+    allowed = root.resolve().as_uri() + "/"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": width, "height": height}, offline=True)
+            current: list[PageVisit] = []
+
+            def route(request_route: Any) -> None:
+                wanted = request_route.request.url
+                if wanted.startswith(allowed) and ".." not in wanted:
+                    request_route.continue_()
+                else:
+                    if current:
+                        current[-1].requests.append(wanted)
+                    request_route.abort()
+
+            context.route("**/*", route)
+
+            def open_page(path: Path) -> PageVisit:
+                if current:
+                    current.pop().page.close()
+                page = context.new_page()
+                seen = PageVisit(page)
+                current.append(seen)
+                page.on("console", lambda m: seen.errors.append(m.text) if m.type == "error" else None)
+                page.on("pageerror", lambda e: seen.errors.append(str(e)))
+                page.on("dialog", lambda d: (seen.dialogs.append(d.message), d.dismiss()))
+                page.goto(path.resolve().as_uri())
+                return seen
+
+            yield open_page
+        finally:
+            browser.close()

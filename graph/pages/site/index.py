@@ -19,7 +19,14 @@ import pyoxigraph as ox
 
 from graph.pages.site.data import SiteData
 from graph.pages.site.entity import Value
-from graph.pages.site.layout import class_path, entity_path, page_path, readable_number, render, source_path
+from graph.pages.site.layout import (
+    class_path,
+    entity_path,
+    page_path,
+    readable_number,
+    render,
+    source_path,
+)
 from ontology.prefixes import AG_NS, PREFIXES
 
 __all__ = ["PAGE_SIZE", "class_pages", "index_page", "money_summary", "search_index"]

@@ -51,9 +51,7 @@ CSP = (
 Inline styles stay allowed for Plotly and vis-network, which style their own elements; no inline
 script runs, so a string that slipped past escaping could still not execute."""
 
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
 
 def entity_path(iri: str) -> str:
@@ -111,7 +109,13 @@ def json_script(value: Any) -> str:
 @cache
 def environment() -> Any:
     """The Jinja environment of the site's templates, with autoescape on."""
-    from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
+    from jinja2 import (
+        Environment,
+        PackageLoader,
+        StrictUndefined,
+        pass_context,
+        select_autoescape,
+    )
 
     env = Environment(
         loader=PackageLoader("graph.pages", "templates"),

@@ -11,7 +11,12 @@
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, " ").trim();
   }
 
+  // vis-network keeps nodes in plain objects keyed by id: an entity called "constructor" would
+  // find Object's constructor there (and overflow the stack). Ids get a prefix no prototype has.
+  function key(id) { return "n:" + id; }
   data.nodes.forEach(function (node) {
+    node.entity = node.id;
+    node.id = key(node.id);
     if (typeof node.title === "string") {
       var tip = document.createElement("div");
       tip.innerHTML = node.title;
@@ -21,6 +26,8 @@
   var fullLabels = new Map();
   data.edges.forEach(function (edge, index) {
     edge.id = "e" + index;
+    edge.from = key(edge.from);
+    edge.to = key(edge.to);
     fullLabels.set(edge.id, edge.label || "");
     edge.label = undefined;
   });
@@ -48,18 +55,18 @@
 
   var byName = new Map();
   data.names.forEach(function (pair) {
-    var key = fold(pair[0]);
-    if (!byName.has(key)) { byName.set(key, pair[1]); }
+    var name = fold(pair[0]);
+    if (!byName.has(name)) { byName.set(name, pair[1]); }
   });
   var search = document.getElementById("search");
   var status = document.getElementById("search-status");
   function find(text, loose) {
-    var key = fold(text);
-    if (!key) { return undefined; }
-    if (byName.has(key)) { return byName.get(key); }
+    var wanted = fold(text);
+    if (!wanted) { return undefined; }
+    if (byName.has(wanted)) { return byName.get(wanted); }
     if (!loose) { return undefined; }
     var found;
-    byName.forEach(function (id, name) { if (found === undefined && name.indexOf(key) !== -1) { found = id; } });
+    byName.forEach(function (id, name) { if (found === undefined && name.indexOf(wanted) !== -1) { found = id; } });
     return found;
   }
   function go(loose) {
@@ -68,10 +75,10 @@
       if (loose) { status.textContent = search.value ? "No node is called that." : ""; }
       return;
     }
-    var node = nodes.get(id);
+    var node = nodes.get(key(id));
     status.textContent = "Found: " + (node && node.searchName ? node.searchName : id);
-    network.selectNodes([id]);
-    network.focus(id, { scale: 1.3, animation: { duration: 400 } });
+    network.selectNodes([key(id)]);
+    network.focus(key(id), { scale: 1.3, animation: { duration: 400 } });
   }
   search.addEventListener("input", function () { go(false); });
   search.addEventListener("change", function () { go(true); });
@@ -81,5 +88,8 @@
     var node = nodes.get(event.nodes[0]);
     if (node && typeof node.href === "string") { window.location.href = node.href; }
   });
-  window.aidgraph = { network: network, nodes: nodes, edges: edges, find: find };
+  window.aidgraph = {
+    network: network, nodes: nodes, edges: edges, find: find, key: key,
+    selected: function () { return network.getSelectedNodes().map(function (id) { return nodes.get(id).entity; }); }
+  };
 })();
