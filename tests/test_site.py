@@ -315,7 +315,7 @@ def test_money_summary_renders_whatever_totals_it_is_given(monkeypatch: pytest.M
     monkeypatch.setattr(
         graph.network.flows,
         "flow_totals",
-        lambda store, by: [RangeTotal("United States", "USD", Decimal("5800000000"), Decimal("7800000000"), 3)],
+        lambda store, by: [RangeTotal("United States", "USD", Decimal(5800000000), Decimal(7800000000), 3)],
     )
     page = site_files(seed_store)["index.html"].decode()
     money = re.search(r'id="money-h".*?</table>', page, re.DOTALL)[0]
@@ -335,7 +335,7 @@ def test_index_counts_classes_and_lists_sources(seed_site: Path) -> None:
 
 
 def test_timeline_stacks_overlapping_marks_in_plain_lanes(seed_store) -> None:
-    figure, items = timeline_figure(seed_store)
+    figure, _ = timeline_figure(seed_store)
     december = [
         (y, data[1])
         for trace in figure.data

@@ -45,9 +45,9 @@ _OPTIONS = {
     "nodes": {
         "font": {"size": 13, "face": "system-ui, sans-serif"},
         "borderWidth": 1,
-        # Sized by centrality; a label is drawn once it would be readable, so at the fitted view only
-        # the central nodes are named and the rest appear on zoom instead of piling up.
-        "scaling": {"min": 8, "max": 40, "label": {"enabled": True, "min": 10, "max": 26, "drawThreshold": 9}},
+        # Sized by centrality; the page names only the most central nodes at the fitted view (in a
+        # larger font) and the rest once zoomed in, so labels do not pile up in the centre.
+        "scaling": {"min": 8, "max": 40, "label": {"enabled": False}},
     },
     "edges": {
         "font": {"size": 10, "align": "middle", "color": "#555"},
@@ -106,6 +106,9 @@ def network_page(
     return _render(context, title=title, site=False)
 
 
+NAMED_AT_FIT = 12
+"""Nodes named at the fitted view (the most central); the others are named once zoomed in."""
+
 SITE_NODES = 300
 """The site's network page draws at most this many nodes (the most connected): beyond, a picture
 is a hairball and the page outgrows a browser; every entity still has its own page."""
@@ -145,6 +148,7 @@ def _network_context(
     details = _details(store, [str(n) for n in G])
     net = Network(directed=G.is_directed())
     names: set[tuple[str, str]] = set()
+    rank = {n: i for i, n in enumerate(sorted(G, key=lambda n: (-scores[n], str(n))))}
     for node in sorted(G, key=str):
         data = G.nodes[node]
         color, shape = CLASS_STYLES.get(data["class"], ("#999999", "dot"))
@@ -158,6 +162,8 @@ def _network_context(
             shape=shape,
             value=round(1 + 99 * spread, 2),
             searchName=data["label"],
+            rank=rank[node],
+            font={"size": 30 if rank[node] < NAMED_AT_FIT else 16},
             **extra,
         )
         names.add((data["label"], str(node)))
@@ -173,7 +179,7 @@ def _network_context(
         net.edges.append(Edge(str(source), str(target), G.is_directed(), **edge).options)
     present = sorted({G.nodes[n]["class"] for n in G})
     return {
-        "payload": {"nodes": net.nodes, "edges": net.edges, "options": _OPTIONS, "names": sorted(names)},
+        "payload": {"nodes": net.nodes, "edges": net.edges, "options": _OPTIONS, "names": sorted(names), "namedAtFit": NAMED_AT_FIT},
         "summary": f"{G.number_of_nodes()} nodes, {G.number_of_edges()} links · {projection} projection · sized by {size_by}"
         + (f" · the {G.number_of_nodes()} most connected of {whole.number_of_nodes():,}" if focus is None and len(G) < len(whole) else ""),
         "names": sorted(names),

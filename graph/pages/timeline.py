@@ -184,14 +184,30 @@ def timeline_figure(
             "autorange": "reversed",
             "automargin": True,
             "tickmode": "array",
-            "tickvals": [t for t, _ in ticks],
-            "ticktext": [e(name) for _, name in ticks],
+            "tickvals": [(first + last) / 2 for first, last, _ in ticks],
+            "ticktext": [e(name) for _, _, name in ticks],
             "showgrid": False,
             "zeroline": False,
         },
         height=height,
         margin={"l": 20, "r": 20, "t": 50, "b": 60},
         hoverlabel={"align": "left"},
+        # every other lane shaded, so a lane's stacked rows read as one
+        shapes=[
+            {
+                "type": "rect",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "y0": first - 0.5,
+                "y1": last + 0.5,
+                "fillcolor": "rgba(0,0,0,0.045)",
+                "line": {"width": 0},
+                "layer": "below",
+            }
+            for number, (first, last, _) in enumerate(ticks)
+            if number % 2 == 0
+        ],
         legend={"orientation": "h", "y": -0.15 if height > 400 else -0.3},
     )
     return figure, items
@@ -228,7 +244,7 @@ def timeline_list(items: list[TimelineItem], link: Callable[[TimelineItem], str 
     )
 
 
-def _rows(items: list[TimelineItem], group_by: str) -> tuple[dict[int, int], list[tuple[float, str]]]:
+def _rows(items: list[TimelineItem], group_by: str) -> tuple[dict[int, int], list[tuple[int, int, str]]]:
     """Each item's row number (lanes one after another, stacked where marks would overlap) and the lane ticks."""
     lanes: dict[str, list[TimelineItem]] = {}
     for item in items:
@@ -253,7 +269,7 @@ def _rows(items: list[TimelineItem], group_by: str) -> tuple[dict[int, int], lis
             else:
                 ends[slot] = finish
             rows[id(item)] = row + slot
-        ticks.append((row + (len(ends) - 1) / 2, lane_name(name) if group_by == "kind" else name))
+        ticks.append((row, row + len(ends) - 1, lane_name(name) if group_by == "kind" else name))
         row += len(ends)
     return rows, ticks
 

@@ -5,7 +5,9 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("network-data").textContent);
-  var SHOW_ALL_LABELS_AT = 1.6;
+  var SHOW_ALL_LABELS_AT = 1.6;  // zoom at which every edge is labelled
+  var NAME_ALL_NODES_AT = 0.8;    // zoom at which every node is named; below, only the most central
+  var NAMED_AT_FIT = data.namedAtFit;
 
   function fold(text) {
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, " ").trim();
@@ -14,8 +16,11 @@
   // vis-network keeps nodes in plain objects keyed by id: an entity called "constructor" would
   // find Object's constructor there (and overflow the stack). Ids get a prefix no prototype has.
   function key(id) { return "n:" + id; }
+  var nodeLabels = new Map();
   data.nodes.forEach(function (node) {
     node.entity = node.id;
+    nodeLabels.set(key(node.id), node.label);
+    if (node.rank >= NAMED_AT_FIT) { node.label = undefined; }
     node.id = key(node.id);
     if (typeof node.title === "string") {
       var tip = document.createElement("div");
@@ -45,7 +50,15 @@
   }
   network.on("hoverEdge", function (event) { if (!allShown) { showLabels([event.edge], true); } });
   network.on("blurEdge", function (event) { if (!allShown) { showLabels([event.edge], false); } });
+  var allNamed = false;
   network.on("zoom", function () {
+    var named = network.getScale() >= NAME_ALL_NODES_AT;
+    if (named !== allNamed) {
+      allNamed = named;
+      nodes.update(nodes.get({ filter: function (n) { return n.rank >= NAMED_AT_FIT; } }).map(function (n) {
+        return { id: n.id, label: named ? nodeLabels.get(n.id) : undefined };
+      }));
+    }
     var wanted = network.getScale() >= SHOW_ALL_LABELS_AT;
     if (wanted !== allShown) {
       allShown = wanted;
