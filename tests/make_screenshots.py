@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from graph.pages.money import sankey_page
-from graph.pages.site import write_site
 from graph.pages.network import network_page
+from graph.pages.site import write_site
 from graph.pages.timeline import timeline_page
 from graph.store import open_store
 from tests.browser import browse, visit

@@ -563,3 +563,36 @@ def test_keyboard_reaches_highlights_and_the_facts_they_support(seed_site: Path)
         assert page.evaluate(f"document.activeElement.closest('#{tip}') !== null")
         assert page.evaluate("document.activeElement.getAttribute('href')").startswith("../id/")
         assert page.is_visible(f"#{tip}")
+
+
+def test_article_files_are_read_only_inside_the_corpus_and_bounded(tmp_path: Path) -> None:
+    from graph.errors import AnalysisError
+    from graph.pages.site.article import MAX_ARTICLE_BYTES, read_article
+    from graph.pages.site.data import SiteData
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (tmp_path / "secret.txt").write_text("not an article", encoding="utf-8")
+    (corpus / "big.txt").write_bytes(b"x" * (MAX_ARTICLE_BYTES + 1))
+    source = "https://w3id.org/aidgraph/source/s1"
+    data = SiteData()
+    for name, expected in (
+        ("../secret.txt", "The file name '../secret.txt' does not name a file inside the corpus folder."),
+        ("/etc/passwd", "The file name '/etc/passwd' does not name a file inside the corpus folder."),
+        ("missing.txt", "The file 'missing.txt' was not found in the corpus folder."),
+    ):
+        data.outgoing = {source: [("https://w3id.org/aidgraph/ontology#fileName", ox.Literal(name))]}
+        article = read_article(data, source, corpus)
+        assert (article.text, article.reason) == (None, expected)
+    data.outgoing = {source: [("https://w3id.org/aidgraph/ontology#fileName", ox.Literal("big.txt"))]}
+    with pytest.raises(AnalysisError) as raised:
+        read_article(data, source, corpus)
+    assert str(raised.value) == f"{(corpus / 'big.txt').resolve()}: larger than 5,000,000 bytes; not an article, not read"
+
+
+def test_error_output_that_is_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    target.write_text("a file", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["site", "-o", str(target), "--seeds", str(SEEDS), "--build-dir", str(tmp_path / "b")])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for '-o' / '--output': Directory '{target}' is a file."

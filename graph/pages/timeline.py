@@ -1,10 +1,12 @@
 """The timeline page: every dated fact on one interactive time axis.
 
 Pledges, programs and policies (announced, started, ended), figures (their period) and source
-publications, grouped by actor or by kind. A vague date is drawn as the span it stands for (a
-year, a month), never as an invented day; a full date is a point. Hover shows the label, the
-amount where there is one, and a quote with its source. Built with Plotly, self-contained and
-offline (see :mod:`graph.pages.plotly`); every string from the data is escaped.
+publications, in lanes by kind (named in plain words: "Pledges", "Source documents") or by actor.
+A vague date is drawn as the span it stands for (a year, a month), never as an invented day; a
+full date is a point. Marks that would overlap are stacked in their lane, so every fact can be
+hovered, and every fact is listed in a table under the chart. Hover shows the label, the amount
+where there is one, and a quote with its source. Built with Plotly, self-contained and offline
+(see :mod:`graph.pages.plotly`); every string from the data is escaped.
 
 Examples
 --------
