@@ -575,16 +575,15 @@ def test_article_files_are_read_only_inside_the_corpus_and_bounded(tmp_path: Pat
     (tmp_path / "secret.txt").write_text("not an article", encoding="utf-8")
     (corpus / "big.txt").write_bytes(b"x" * (MAX_ARTICLE_BYTES + 1))
     source = "https://w3id.org/aidgraph/source/s1"
-    data = SiteData()
     for name, expected in (
         ("../secret.txt", "The file name '../secret.txt' does not name a file inside the corpus folder."),
         ("/etc/passwd", "The file name '/etc/passwd' does not name a file inside the corpus folder."),
         ("missing.txt", "The file 'missing.txt' was not found in the corpus folder."),
     ):
-        data.outgoing = {source: [("https://w3id.org/aidgraph/ontology#fileName", ox.Literal(name))]}
+        data = SiteData(outgoing={source: [("https://w3id.org/aidgraph/ontology#fileName", ox.Literal(name))]})
         article = read_article(data, source, corpus)
         assert (article.text, article.reason) == (None, expected)
-    data.outgoing = {source: [("https://w3id.org/aidgraph/ontology#fileName", ox.Literal("big.txt"))]}
+    data = SiteData(outgoing={source: [("https://w3id.org/aidgraph/ontology#fileName", ox.Literal("big.txt"))]})
     with pytest.raises(AnalysisError) as raised:
         read_article(data, source, corpus)
     assert str(raised.value) == f"{(corpus / 'big.txt').resolve()}: larger than 5,000,000 bytes; not an article, not read"

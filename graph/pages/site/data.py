@@ -58,10 +58,17 @@ class SiteData:
 
     outgoing: dict[str, list[tuple[str, Term]]] = field(default_factory=lambda: defaultdict(list))
     incoming: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    _by_predicate: dict[str, dict[str, list[Term]]] = field(default_factory=dict, repr=False)
 
     def values(self, subject: str, predicate: str) -> list[Term]:
         """The objects of ``subject predicate ?``, in a stable order."""
-        return [o for p, o in self.outgoing.get(subject, ()) if p == predicate]
+        index = self._by_predicate.get(subject)
+        if index is None:
+            index = {}
+            for p, o in self.outgoing.get(subject, ()):
+                index.setdefault(p, []).append(o)
+            self._by_predicate[subject] = index
+        return index.get(predicate, [])
 
     def text(self, subject: str, predicate: str) -> str | None:
         """The first literal of ``subject predicate ?`` as text, or None."""
