@@ -216,6 +216,7 @@ def test_entity_page_shows_names_facts_quotes_and_links(seed_site: Path) -> None
     assert '<a href="../class/Agency.html">Agency</a>' in page
     assert '<span class="alias">USAID</span>' in page
     assert '<a href="../id/us.html" title="Country">United States</a>' in page  # agency of
+    assert '<a href="../ontology.html#agencyOf" title="The country whose government the agency belongs to.">agency of</a>' in page
     assert "the United States Agency for International Development (USAID)" in page
     assert re.search(r'href="\.\./source/planting-opportunities-2021\.html#q-usaid-[0-9a-f]{12}"', page)
     assert '<link rel="alternate" type="text/turtle" href="../id/usaid.ttl">' in page
@@ -353,7 +354,7 @@ def test_cli_writes_the_site_and_never_replaces_another_folder(tmp_path: Path) -
     out = tmp_path / "site"
     result = runner.invoke(cli, ["site", "-o", str(out), "--seeds", str(SEEDS), "--build-dir", str(tmp_path / "b")])
     assert result.exit_code == 0, result.output
-    assert result.output == f"Wrote 103 pages (281 files) to {out}\nOpen {out / 'index.html'}\n"
+    assert result.output == f"Wrote 104 pages (282 files) to {out}\nOpen {out / 'index.html'}\n"
     again = runner.invoke(cli, ["site", "-o", str(out), "--seeds", str(SEEDS), "--build-dir", str(tmp_path / "b")])
     assert again.exit_code == 0
     mine = tmp_path / "mine"
@@ -379,7 +380,7 @@ def _wait(seen, name: str) -> None:
 @pytest.mark.slow
 def test_every_page_loads_offline_without_errors(seed_site: Path) -> None:
     pages = sorted(p.relative_to(seed_site).as_posix() for p in seed_site.rglob("*.html"))
-    assert len(pages) == 103
+    assert len(pages) == 104
     with browse(seed_site) as open_page:
         for name in pages:
             seen = open_page(seed_site / name)

@@ -6,7 +6,7 @@ host (no server, nothing fetched):
 * ``index.html`` — counts by class, the money in brief, the sources, and a search by any name;
 * ``id/<id>.html`` (+ ``.ttl``, ``.jsonld``) — one page per entity, at a path mirroring its IRI;
 * ``source/<id>.html`` — one page per article, its text highlighted when built with the corpus;
-* ``class/<Class>.html`` — the members of each class;
+* ``class/<Class>.html`` — the members of each class; ``ontology.html`` — what the words mean;
 * ``network.html``, ``money.html``, ``timeline.html`` — the pictures, linked both ways;
 * ``assets/`` — one copy of each script library and the site's own style and scripts.
 
@@ -51,6 +51,7 @@ def site_files(store: ox.Store, *, corpus_dir: Path | None = None) -> dict[str, 
     from graph.pages.site.data import read_site_data
     from graph.pages.site.entity import entity_files
     from graph.pages.site.index import class_pages, index_page, search_index
+    from graph.pages.site.ontology import ONTOLOGY_PAGE, ontology_page
 
     data = read_site_data(store)
     files: dict[str, bytes] = {"index.html": index_page(data, store, with_corpus=corpus_dir is not None)}
@@ -60,6 +61,7 @@ def site_files(store: ox.Store, *, corpus_dir: Path | None = None) -> dict[str, 
         path, page = article_page(data, iri, corpus_dir)
         files[path] = page
     files.update(class_pages(data))
+    files[ONTOLOGY_PAGE] = ontology_page(data, {data.class_of(iri) for iri in data.entities()})
     files.update(chart_pages(data, store))
     files["assets/search-index.js"] = search_index(data)
     files.update(_assets())

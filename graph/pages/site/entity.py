@@ -29,6 +29,7 @@ from graph.pages.site.layout import (
     render,
     source_path,
 )
+from graph.pages.site.ontology import term_anchor
 from graph.pages.style import readable_amount
 from ontology.prefixes import AG_NS, EV_NS, PREFIXES, SRC_NS, XSD_NS, compact
 
@@ -65,6 +66,7 @@ class Row:
     definition: str
     values: list[Value]
     inferred: list[str] = field(default_factory=list)
+    href: str | None = None
 
 
 @dataclass
@@ -76,6 +78,7 @@ class Quote:
     source_title: str
     href: str
     where: str
+    published: str = ""
 
 
 def evidence_anchor(evidence_iri: str) -> str:
@@ -125,7 +128,7 @@ def rows_of(data: SiteData, iri: str) -> list[Row]:
             by_property.setdefault(predicate, []).append(value_of(data, term))
     inferred = _inferences(data, iri)
     rows = [
-        Row(data.term_label(p), compact(p), data.definition(p), values, inferred.get(p, []))
+        Row(data.term_label(p), compact(p), data.definition(p), values, inferred.get(p, []), term_anchor(data, p))
         for p, values in by_property.items()
     ]
     return sorted(rows, key=lambda r: (_rank(r), r.label, r.term))
@@ -145,6 +148,7 @@ def quotes_of(data: SiteData, iri: str) -> list[Quote]:
                 source_title=data.label(source) if source else "(no source)",
                 href=f"{source_path(source)}#{evidence_anchor(evidence)}" if source.startswith(SRC_NS) else "",
                 where=where,
+                published=_published(data, source),
             )
         )
     return sorted(quotes, key=lambda q: (q.source_title, q.text, q.anchor))
@@ -162,7 +166,13 @@ def linked_from(data: SiteData, iri: str) -> list[tuple[Row, int]]:
     rows = []
     for predicate, values in sorted(groups.items(), key=lambda g: (data.term_label(g[0]), g[0])):
         values.sort(key=lambda v: (v.text, v.href or ""))
-        row = Row(data.term_label(predicate), compact(predicate), data.definition(predicate), values[:MAX_LINKS])
+        row = Row(
+            data.term_label(predicate),
+            compact(predicate),
+            data.definition(predicate),
+            values[:MAX_LINKS],
+            href=term_anchor(data, predicate),
+        )
         rows.append((row, max(0, len(values) - MAX_LINKS)))
     return rows
 
@@ -260,6 +270,14 @@ def _figure(data: SiteData, iri: str) -> Value:
     qualifier = _qualifier(data, iri)
     parts = (qualifier if qualifier != "exact" else "", readable_number(data.text(iri, _VALUE) or ""), data.text(iri, _UNIT) or "")
     return Value(" ".join(p for p in parts if p))
+
+
+def _published(data: SiteData, source: str) -> str:
+    """When the source was published, at the precision the registry gives."""
+    for term in data.values(source, PREFIXES["dcterms"] + "issued"):
+        if isinstance(term, ox.Literal):
+            return value_of(data, term).text
+    return ""
 
 
 def _qualifier(data: SiteData, iri: str) -> str:
