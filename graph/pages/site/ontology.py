@@ -33,7 +33,9 @@ def term_anchor(data: SiteData, iri: str) -> str | None:
 
 def ontology_page(data: SiteData, classes_with_members: set[str]) -> bytes:
     """The page listing the ontology's classes, fields and codes (concepts of its code lists)."""
-    from graph.pages.site.entity import Value  # entity pages link here: imported late, no cycle
+    from graph.pages.site.entity import (
+        Value,  # entity pages link here: imported late, no cycle
+    )
 
     terms = sorted(s for s in data.outgoing if s.startswith(AG_NS) and data.text(s, LABEL))
     sections = []
