@@ -532,12 +532,15 @@ def test_plot_clicks_open_the_entities_named_in_customdata(seed_site: Path, seed
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["index.html", "id/usaid.html", "source/us-billions-southern-mexico-2018.html"])
+@pytest.mark.parametrize(
+    "name", ["index.html", "id/usaid.html", "source/us-billions-southern-mexico-2018.html", "timeline.html", "ontology.html"]
+)
 def test_no_serious_accessibility_violations(seed_site: Path, name: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     with browse(seed_site) as open_page:
         seen = open_page(seed_site / name)
+        _wait(seen, name)
         results = Axe().run(seen.page)
         serious = [
             (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
