@@ -320,8 +320,15 @@ def test_money_summary_renders_whatever_totals_it_is_given(monkeypatch: pytest.M
     )
     page = site_files(seed_store)["index.html"].decode()
     money = re.search(r'id="money-h".*?</table>', page, re.DOTALL)[0]
-    assert "<th scope=\"col\">low</th><th scope=\"col\">high</th>" in money
+    assert '<th scope="col" class="num">low</th><th scope="col" class="num">high</th>' in money
     assert '<th scope="row">United States</th><td class="num">USD</td><td class="num">5,800,000,000</td><td class="num">7,800,000,000</td>' in money
+
+
+def test_money_page_lists_every_total_under_the_diagram(seed_site: Path) -> None:
+    page = (seed_site / "money.html").read_text(encoding="utf-8")
+    for by in ("donor", "recipient", "program"):
+        assert f"<caption>Totals by {by}; only pledges that are part of no other, each currency apart</caption>" in page
+    assert '<th scope="row">Central America + Southern Mexico</th><td class="num">USD</td><td class="num">7,800,000,000</td>' in page
 
 
 def test_index_counts_classes_and_lists_sources(seed_site: Path) -> None:

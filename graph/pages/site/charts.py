@@ -16,7 +16,13 @@ import pyoxigraph as ox
 from graph.errors import AnalysisError
 from graph.pages.plotly import CONFIG, captured_figures, figure_json
 from graph.pages.site.data import SiteData
-from graph.pages.site.layout import json_script, page_path, relative, render
+from graph.pages.site.layout import (
+    json_script,
+    page_path,
+    relative,
+    render,
+    render_fragment,
+)
 from ontology.prefixes import AID_NS, SRC_NS
 
 __all__ = ["chart_pages", "page_tokens"]
@@ -71,7 +77,14 @@ def _money(data: SiteData, store: ox.Store) -> bytes:
             sankey_page(store)
     except AnalysisError as err:
         return _plot_page(None, "money.html", "The money", intro, f"Nothing to draw: {err}")
-    return _plot_page(data, "money.html", "The money", intro, "", figure=got[0][0], after=got[0][3])
+    return _plot_page(data, "money.html", "The money", intro, "", figure=got[0][0], after=got[0][3] + _totals(store))
+
+
+def _totals(store: ox.Store) -> str:
+    """The totals by donor, recipient and program under the diagram: every amount as text."""
+    from graph.pages.site.index import money_summary
+
+    return render_fragment("site-totals.html", tables=[(by, *money_summary(store, by)) for by in ("donor", "recipient", "program")])
 
 
 def _timelines(data: SiteData, store: ox.Store) -> dict[str, bytes]:

@@ -35,19 +35,19 @@ PAGE_SIZE = 1000
 """Members listed per class page; longer lists are paged so no page outgrows a reader."""
 
 
-def money_summary(store: ox.Store) -> tuple[list[str], list[list[str]]]:
-    """The money in brief: the donor totals of ``flow_totals``, as a header and rows of text.
+def money_summary(store: ox.Store, by: str = "donor") -> tuple[list[str], list[list[str]]]:
+    """The money in brief: the totals of ``flow_totals`` ``by`` donor (or recipient, program, year).
 
     Every field of the totals becomes a column, so new fields (a low and a high end) appear as
     they are; amounts read with thousands separators.
     """
     from graph.network.flows import flow_totals
 
-    totals = flow_totals(store, by="donor")
+    totals = flow_totals(store, by=by)
     if not totals:
         return [], []
     names = [f.name for f in dataclasses.fields(totals[0])]
-    header = ["donor" if name == "key" else name.replace("_", " ") for name in names]
+    header = [by if name == "key" else name.replace("_", " ") for name in names]
     return header, [[_cell(getattr(total, name)) for name in names] for total in totals]
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "readable_number",
     "relative",
     "render",
+    "render_fragment",
     "source_path",
 ]
 
@@ -167,6 +168,11 @@ def render(template: str, path: str, **context: Any) -> bytes:
     root = "../" * path.count("/")
     page = environment().get_template(template).render(root=root, link=lambda to: root + to, path=path, **context)
     return page.encode("utf-8")
+
+
+def render_fragment(template: str, **context: Any) -> str:
+    """A piece of HTML from ``template`` (autoescaped), to place inside a page."""
+    return environment().get_template(template).render(**context)
 
 
 XSD_DATE_TYPES = {XSD_NS + name: name for name in ("date", "gYearMonth", "gYear")}
