@@ -33,7 +33,7 @@ from graph.pages.site.ontology import term_anchor
 from graph.pages.style import readable_amount
 from ontology.prefixes import AG_NS, EV_NS, PREFIXES, SRC_NS, XSD_NS, compact
 
-__all__ = ["Quote", "Row", "Value", "entity_files", "evidence_anchor", "quotes_of", "value_of"]
+__all__ = ["Quote", "Row", "Value", "entity_files", "evidence_anchor", "published", "quotes_of", "value_of"]
 
 MAX_LINKS = 2000
 """Incoming links listed per relation: past this a page would outgrow a reader (and 1 MB)."""
@@ -148,7 +148,7 @@ def quotes_of(data: SiteData, iri: str) -> list[Quote]:
                 source_title=data.label(source) if source else "(no source)",
                 href=f"{source_path(source)}#{evidence_anchor(evidence)}" if source.startswith(SRC_NS) else "",
                 where=where,
-                published=_published(data, source),
+                published=published(data, source),
             )
         )
     return sorted(quotes, key=lambda q: (q.source_title, q.text, q.anchor))
@@ -272,7 +272,7 @@ def _figure(data: SiteData, iri: str) -> Value:
     return Value(" ".join(p for p in parts if p))
 
 
-def _published(data: SiteData, source: str) -> str:
+def published(data: SiteData, source: str) -> str:
     """When the source was published, at the precision the registry gives."""
     for term in data.values(source, PREFIXES["dcterms"] + "issued"):
         if isinstance(term, ox.Literal):

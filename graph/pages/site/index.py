@@ -18,7 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.pages.site.data import SiteData
-from graph.pages.site.entity import Value
+from graph.pages.site.entity import Value, published
 from graph.pages.site.layout import (
     class_path,
     entity_path,
@@ -27,7 +27,7 @@ from graph.pages.site.layout import (
     render,
     source_path,
 )
-from ontology.prefixes import AG_NS, PREFIXES
+from ontology.prefixes import AG_NS
 
 __all__ = ["PAGE_SIZE", "class_pages", "index_page", "money_summary", "search_index"]
 
@@ -73,7 +73,7 @@ def index_page(data: SiteData, store: ox.Store, *, with_corpus: bool) -> bytes:
         {
             "title": Value(data.label(iri), source_path(iri)),
             "outlet": data.text(iri, AG_NS + "outlet") or "",
-            "published": data.text(iri, PREFIXES["dcterms"] + "issued") or "",
+            "published": published(data, iri),
             "quotes": sum(1 for _, p in data.incoming.get(iri, ()) if p == AG_NS + "source"),
         }
         for iri in data.sources()
