@@ -77,6 +77,8 @@ def _money(data: SiteData, store: ox.Store) -> bytes:
             sankey_page(store)
     except AnalysisError as err:
         return _plot_page(None, "money.html", "The money", intro, f"Nothing to draw: {err}")
+    if not got:  # the money page was drawn without graph.pages.plotly.figure_page: show the totals alone
+        return _plot_page(None, "money.html", "The money", intro, "The diagram is not available.", after=_totals(store))
     return _plot_page(data, "money.html", "The money", intro, "", figure=got[0][0], after=got[0][3] + _totals(store))
 
 
