@@ -387,7 +387,7 @@ def _wait(seen, name: str) -> None:
 @pytest.mark.slow
 def test_every_page_loads_offline_without_errors(seed_site: Path) -> None:
     pages = sorted(p.relative_to(seed_site).as_posix() for p in seed_site.rglob("*.html"))
-    assert len(pages) == 104
+    assert len(pages) > 100  # every entity, article and class, and the index, words and pictures
     with browse(seed_site) as open_page:
         for name in pages:
             seen = open_page(seed_site / name)
