@@ -20,6 +20,7 @@ demo: $(STAMP)
 	$(BIN)/aidgraph viz -o build/aidgraph.html
 	$(BIN)/aidgraph flows --html build/flows.html > /dev/null
 	$(BIN)/aidgraph timeline --html build/timeline.html
+	$(BIN)/aidgraph site -o build/site $(if $(wildcard $(CORPUS)),--corpus $(CORPUS))
 
 lint: $(STAMP)
 	$(BIN)/ruff check --extend-select UP,B .

@@ -55,6 +55,7 @@ __all__ = [
     "serve_graph",
     "summarize",
     "timeline_page",
+    "write_site",
 ]
 
 _HOMES = {
@@ -86,6 +87,7 @@ _HOMES = {
     "serve_graph": ("graph.serve", "serve_graph"),
     "summarize": ("graph.summary", "summarize"),
     "timeline_page": ("graph.pages.timeline", "timeline_page"),
+    "write_site": ("graph.pages.site", "write_site"),
 }
 
 

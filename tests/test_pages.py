@@ -58,7 +58,7 @@ def test_network_page_draws_every_node_offline(pages: dict[str, Path], seed_stor
         assert page.evaluate(CANVAS_INK) > 20_000
         page.fill("#search", "United States Agency for International Development")
         page.dispatch_event("#search", "change")
-        assert page.evaluate("window.aidgraph.network.getSelectedNodes()") == ["usaid"]
+        assert page.evaluate("window.aidgraph.selected()") == ["usaid"]
         legend = page.inner_text("#legend")
         assert "Pledge" in legend and "Person" in legend
     assert seen.errors == []
@@ -187,7 +187,7 @@ def test_hostile_strings_show_as_text_and_run_nothing_in_the_network(hostile_pag
         page = seen.page
         page.wait_for_selector("body[data-stabilized=true]", timeout=30_000)
         position = page.evaluate(
-            "(() => { const n = window.aidgraph.network; const p = n.getPositions(['us'])['us'];"
+            "(() => { const n = window.aidgraph.network; const p = n.getPositions(['n:us'])['n:us'];"
             " return n.canvasToDOM(p); })()"
         )
         box = page.locator("#network").bounding_box()

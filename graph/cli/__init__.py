@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from graph.cli import facts, network, query, server  # noqa: F401 - they register the commands
+from graph.cli import facts, network, query, server, site  # noqa: F401 - they register the commands
 from graph.cli.common import cli, silence_stdout
 
 __all__ = ["cli", "main"]

@@ -1,1 +1,1 @@
-"""HTML pages that work offline: the network (vis-network), the money (Sankey) and the timeline (Plotly)."""
+"""HTML pages that work offline: the network (vis-network), the money (Sankey), the timeline (Plotly), and the evidence site (``site/``)."""

@@ -1,18 +1,19 @@
-"""The interactive network page: a projection drawn with pyvis (vis-network), self-contained.
+"""The interactive network page: a projection drawn with pyvis (vis-network).
 
-The page works offline and when emailed: vis-network's script and style, shipped inside the
-pyvis package, are inlined through the project's own template (pyvis's own template links
-Bootstrap from a CDN and turns tooltips into HTML). Every value taken from the data is escaped:
-labels are drawn on the canvas as text, tooltips are built here from ``html.escape``-d values,
-and the data reach the page through Jinja's ``tojson`` (which escapes ``<``, ``>`` and ``&``).
-Physics settles the layout from a fixed seed, then stops; the same seeds give the same bytes.
-
+Two forms, one template and one script (``templates/network.html``, ``templates/network.js``):
+the page of ``aidgraph viz``, one self-contained file that works offline and when emailed
+(vis-network's script and style, shipped inside the pyvis package, are inlined; pyvis's own
+template links Bootstrap from a CDN and turns tooltips into HTML), and the network page of the
+evidence site, which loads them from the site's ``assets/`` and opens an entity's page on click.
+Every value taken from the data is escaped: labels are drawn on the canvas as text, tooltips are
+built here from ``html.escape``-d values, and the data reach the page as JSON in a
+``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped. Physics settles the
+layout from a fixed seed, then stops; the same seeds give the same bytes.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import math
 import re
 from collections import defaultdict
@@ -31,17 +32,23 @@ from graph.query.run import run_query
 from loaders.values import ID_PATTERN
 from ontology.prefixes import AID_NS
 
-__all__ = ["narrow", "network_page"]
+__all__ = ["narrow", "network_page", "network_script", "network_site_page"]
 
 _OPTIONS = {
     "layout": {"randomSeed": 7, "improvedLayout": True},
     "physics": {
         "solver": "forceAtlas2Based",
-        "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110, "avoidOverlap": 0.4},
+        "forceAtlas2Based": {"gravitationalConstant": -90, "springLength": 150, "avoidOverlap": 0.6},
         "stabilization": {"enabled": True, "iterations": 400, "fit": True},
     },
     "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
-    "nodes": {"font": {"size": 13, "face": "system-ui, sans-serif"}, "borderWidth": 1},
+    "nodes": {
+        "font": {"size": 13, "face": "system-ui, sans-serif"},
+        "borderWidth": 1,
+        # Sized by centrality; the page names only the most central nodes at the fitted view (in a
+        # larger font) and the rest once zoomed in, so labels do not pile up in the centre.
+        "scaling": {"min": 8, "max": 40, "label": {"enabled": False}},
+    },
     "edges": {
         "font": {"size": 10, "align": "middle", "color": "#555"},
         "color": {"color": "#9aa5b1", "highlight": "#333"},
@@ -94,32 +101,73 @@ def network_page(
     size_by: str = "degree",
     title: str = "aidgraph: US–Mexico cooperation on Central American migration",
 ) -> str:
-    """The HTML page of a projection, narrowed and sized as asked."""
+    """The HTML page of a projection, narrowed and sized as asked: one file, scripts inlined."""
+    context = _network_context(store, projection=projection, focus=focus, depth=depth, top=top, size_by=size_by)
+    return _render(context, title=title, site=False)
+
+
+NAMED_AT_FIT = 12
+"""Nodes named at the fitted view (the most central); the others are named once zoomed in."""
+
+SITE_NODES = 300
+"""The site's network page draws at most this many nodes (the most connected): beyond, a picture
+is a hairball and the page outgrows a browser; every entity still has its own page."""
+
+
+def network_site_page(store: ox.Store, *, projection: str = "entities", title: str = "The network") -> str:
+    """The network page of the evidence site (``network.html`` at its root).
+
+    It loads vis-network and its script from the site's ``assets/``, and a click on an entity's
+    node opens that entity's page (``id/<id>.html``). A large graph is cut to its
+    :data:`SITE_NODES` most connected nodes, and the page says so.
+    """
+    context = _network_context(store, projection=projection, top=SITE_NODES, links=True)
+    return _render(context, title=title, site=True)
+
+
+def _network_context(
+    store: ox.Store,
+    *,
+    projection: str,
+    focus: str | None = None,
+    depth: int = 1,
+    top: int | None = None,
+    size_by: str = "degree",
+    links: bool = False,
+) -> dict[str, Any]:
+    """Nodes, edges, options, names and legend of the page, built with pyvis's node and edge format."""
     from pyvis.edge import Edge
     from pyvis.network import Network
 
-    G = narrow(project(store, projection), focus=focus, depth=depth, top=top, size_by=size_by)
+    whole = project(store, projection)
+    G = narrow(whole, focus=focus, depth=depth, top=top, size_by=size_by)
     if G.number_of_nodes() == 0:
         raise AnalysisError("nothing to draw: the projection is empty")
     scores = centrality(G, size_by)
     low, high = min(scores.values()), max(scores.values())
     details = _details(store, [str(n) for n in G])
-    net = Network(height="100%", width="100%", directed=G.is_directed(), heading=title)
-    template_dir = Path(str(resources.files("graph.pages").joinpath("templates")))
-    net.set_template_dir(str(template_dir), "network.html")
+    net = Network(directed=G.is_directed())
+    names: set[tuple[str, str]] = set()
+    rank = {n: i for i, n in enumerate(sorted(G, key=lambda n: (-scores[n], str(n))))}
     for node in sorted(G, key=str):
         data = G.nodes[node]
         color, shape = CLASS_STYLES.get(data["class"], ("#999999", "dot"))
         spread = (scores[node] - low) / (high - low) if high > low else 0.5
+        extra = {"href": f"id/{node}.html"} if links and _SAFE_ID.match(str(node)) else {}
         net.add_node(
             str(node),
             label=_short(data["label"]),
             title=_tooltip(data["label"], data["class"], details.get(str(node), {})),
             color=color,
             shape=shape,
-            size=round(10 + 30 * spread, 2),
+            value=round(1 + 99 * spread, 2),
             searchName=data["label"],
+            rank=rank[node],
+            font={"size": 30 if rank[node] < NAMED_AT_FIT else 16},
+            **extra,
         )
+        names.add((data["label"], str(node)))
+        names.update((alias, str(node)) for alias in details.get(str(node), {}).get("aliases", []))
     amounts = [d.get("amount", 0) for _, _, d in _edges(G, details)]
     largest = max(amounts, default=0)
     for source, target, data in _edges(G, details):
@@ -129,17 +177,31 @@ def network_page(
         # pyvis's own edge format, appended directly: Network.add_edge scans every edge already
         # added for duplicates (quadratic: 70 s for 19,000 edges), and a networkx graph has none.
         net.edges.append(Edge(str(source), str(target), G.is_directed(), **edge).options)
-    net.set_options(json.dumps(_OPTIONS, sort_keys=True))
     present = sorted({G.nodes[n]["class"] for n in G})
-    net.templateEnv.globals.update(
-        page_title=title,
-        summary=f"{G.number_of_nodes()} nodes, {G.number_of_edges()} links · {projection} projection · sized by {size_by}",
-        names=sorted((G.nodes[n]["label"], str(n)) for n in G),
-        legend=[(cls, *CLASS_STYLES.get(cls, ("#999999", "dot"))) for cls in present],
-        vis_js=_vis_asset("vis-network.min.js"),
-        vis_css=_vis_asset("vis-network.css"),
-    )
-    return net.generate_html()
+    return {
+        "payload": {"nodes": net.nodes, "edges": net.edges, "options": _OPTIONS, "names": sorted(names), "namedAtFit": NAMED_AT_FIT},
+        "summary": f"{G.number_of_nodes()} nodes, {G.number_of_edges()} links · {projection} projection · sized by {size_by}"
+        + (f" · the {G.number_of_nodes()} most connected of {whole.number_of_nodes():,}" if focus is None and len(G) < len(whole) else ""),
+        "names": sorted(names),
+        "legend": [(cls, *CLASS_STYLES.get(cls, ("#999999", "dot"))) for cls in present],
+    }
+
+
+def _render(context: dict[str, Any], *, title: str, site: bool) -> str:
+    from graph.pages.site.layout import environment
+
+    template = environment().get_template("network.html")
+    assets = {} if site else {
+        "vis_js": _vis_asset("vis-network.min.js"),
+        "vis_css": _vis_asset("vis-network.css"),
+        "network_js": network_script(),
+    }
+    return template.render(page_title=title, site=site, root="", **assets, **context)
+
+
+def network_script() -> str:
+    """The page's own script (search, edge labels, click-through), shared by both kinds of page."""
+    return resources.files("graph.pages").joinpath("templates", "network.js").read_text(encoding="utf-8")
 
 
 def _edges(G: nx.Graph, details: dict[str, dict[str, Any]]) -> list[tuple[Any, Any, dict[str, Any]]]:

@@ -1,0 +1,42 @@
+/* The site's Plotly pages: draw #figure-data and open an entity's page from a click.
+ * A clicked mark's customdata may hold an entity id, or a list of them (a Sankey link's pledges);
+ * ids the site has a page for open it (one) or are listed as links (several). */
+(function () {
+  "use strict";
+  var holder = document.getElementById("figure");
+  var data = JSON.parse(document.getElementById("figure-data").textContent);
+  var pages = new Map(data.pages);
+  var picked = document.getElementById("picked");
+
+  function idsIn(value, found) {
+    if (typeof value === "string") {
+      if (pages.has(value) && found.indexOf(value) === -1) { found.push(value); }
+    } else if (Array.isArray(value)) {
+      value.forEach(function (item) { idsIn(item, found); });
+    }
+    return found;
+  }
+  function open(point) {
+    var found = idsIn(point.customdata, []);
+    if (found.length === 1) {
+      window.location.href = pages.get(found[0])[0];
+    } else if (found.length > 1) {
+      picked.replaceChildren();
+      picked.appendChild(document.createTextNode("Open: "));
+      found.forEach(function (id, index) {
+        var link = document.createElement("a");
+        link.href = pages.get(id)[0];
+        link.textContent = pages.get(id)[1];
+        picked.appendChild(link);
+        if (index < found.length - 1) { picked.appendChild(document.createTextNode("; ")); }
+      });
+    }
+  }
+  Plotly.newPlot(holder, data.figure.data, data.figure.layout, data.config).then(function () {
+    holder.on("plotly_click", function (event) {
+      if (event && event.points && event.points.length) { open(event.points[0]); }
+    });
+    document.body.setAttribute("data-drawn", "true");
+  });
+  window.aidgraph = { open: open, pages: pages };
+})();
