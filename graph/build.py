@@ -84,14 +84,16 @@ def build_store(
     path: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     articles: dict[str, str | None] | None = None,
+    cache_dir: Path | None = None,
 ) -> tuple[ox.Store, FactSet]:
     """Load and check the facts under ``seeds_dir`` into an Oxigraph store (on disk at ``path``).
 
     With ``corpus_dir``, each quote found in its article gets its character offsets, and
     ``articles`` (if given) is filled with the SHA-256 of each article read; ``progress`` is
-    told of each fact file read (see :func:`loaders.facts.load_facts`).
+    told of each fact file read, and with ``cache_dir`` unchanged files are not read again (see
+    :func:`loaders.facts.load_facts`).
     """
-    facts = load_facts(seeds_dir, progress=progress)
+    facts = load_facts(seeds_dir, progress=progress, cache_dir=cache_dir)
     positions = None
     if corpus_dir:
         corpus = check_corpus(facts, corpus_dir)
@@ -134,7 +136,9 @@ def build(
         try:
             key = fingerprint(seeds_dir)
             articles: dict[str, str | None] = {}
-            store, facts = build_store(seeds_dir, corpus_dir, path=staging, progress=progress, articles=articles)
+            store, facts = build_store(
+                seeds_dir, corpus_dir, path=staging, progress=progress, articles=articles, cache_dir=out_dir
+            )
             if fingerprint(seeds_dir) != key:  # the manifest must describe what was read
                 raise AidgraphError(f"the fact files changed while {printable(str(out_dir))} was built: build again")
             corpus = articles if corpus_dir is not None else None

@@ -30,7 +30,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from loaders.errors import FactError, Location, Problem
-from loaders.paths import scan_fact_files
+from loaders.paths import read_regular, scan_fact_files
+from loaders.record_cache import RecordCache
 from loaders.records import (
     ACTOR_KINDS,
     ID_PATTERN,
@@ -45,7 +46,7 @@ from loaders.records import (
     Region,
     Source,
 )
-from loaders.yamlsource import YamlDocument, read_yaml
+from loaders.yamlsource import MAX_FILE_BYTES, YamlDocument, read_yaml
 
 __all__ = ["FactSet", "Inference", "Quote", "Waiver", "inference_lines", "load_facts"]
 
@@ -164,7 +165,9 @@ def load_facts(
     with _collector_paused():
         loader = _Loader()
         loader.problems.extend(Problem(Location(str(path)), reason) for path, reason in scan.refused)
-        results = _read_all(paths, workers) if cache_dir is None else _read_cached(paths, workers, cache_dir)
+        cache = RecordCache(cache_dir) if cache_dir is not None else None
+        fresh_entries: list[tuple[str, bytes, _FileResult]] = []
+        results = _read_all(paths, workers) if cache is None else _read_cached(paths, workers, cache, fresh_entries)
         for done, result in enumerate(results, start=1):
             loader.merge(result)
             if progress is not None:
@@ -172,6 +175,10 @@ def load_facts(
         loader.cross_check()
     if loader.problems:
         raise FactError(loader.problems)
+    if cache is not None:
+        for file, content, result in fresh_entries:
+            cache.put(file, content, result)
+        cache.prune([str(path) for path in paths])
     return loader.facts
 
 
@@ -235,11 +242,14 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _read_cached(paths: list[Path], workers: int | None, cache_dir: Path) -> Iterator[_FileResult]:
-    """Like :func:`_read_all`, reading only the files whose bytes have no entry in the cache."""
-    from loaders.record_cache import RecordCache
+def _read_cached(
+    paths: list[Path], workers: int | None, cache: RecordCache, fresh_entries: list[tuple[str, bytes, _FileResult]]
+) -> Iterator[_FileResult]:
+    """Like :func:`_read_all`, reading only the files whose bytes have no entry in ``cache``.
 
-    cache = RecordCache(cache_dir)
+    Files read afresh without problems are added to ``fresh_entries``; the caller stores them
+    once the whole set is known to be valid, so a failed load writes nothing.
+    """
     contents = [_bytes(path) for path in paths]
     cached = [cache.get(str(p), c) if c is not None else None for p, c in zip(paths, contents, strict=True)]
     fresh = _read_all([p for p, r in zip(paths, cached, strict=True) if r is None], workers)
@@ -247,14 +257,13 @@ def _read_cached(paths: list[Path], workers: int | None, cache_dir: Path) -> Ite
         if result is None:
             result = next(fresh)
             if result.read and not result.problems and content is not None and _bytes(path) == content:
-                cache.put(str(path), content, result)
+                fresh_entries.append((str(path), content, result))
         yield result
-    cache.prune([str(path) for path in paths])
 
 
 def _bytes(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
+        return read_regular(path, MAX_FILE_BYTES, "fact file")
     except OSError:
         return None  # reading it again reports the error at the file
 

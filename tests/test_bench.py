@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bench.generate import generate
-from bench.run import run_size, table
+from bench.run import goals, run_size, table
 from loaders import load_facts
 
 
@@ -19,19 +21,31 @@ def test_generator_is_deterministic_and_valid(tmp_path: Path) -> None:
     assert len(facts.of_kind("pledge")) == 1200
 
 
+@pytest.mark.slow
 def test_benchmark_smoke_at_the_smallest_size() -> None:
+    from graph.query.named import named_queries
+
     rows = run_size(1000)
     steps = {row["step"]: row for row in rows}
+    queries = {f"query:{name}" for name in [*named_queries(), "pledges-by-donor"]}
     assert set(steps) == {
-        "yaml", "build", "turtle", "aggregate", "join", "pagerank", "betweenness", "html",
-        "rdflib-load", "rdflib-turtle", "rdflib-aggregate", "rdflib-join",
+        "yaml", "build", "turtle", "aggregate", "join", "pagerank", "betweenness", "closeness", "html",
+        "check", "check-edit", "load-edit", "check-pyshacl",
+        "rdflib-load", "rdflib-turtle", "rdflib-aggregate", "rdflib-join", *queries,
     }  # fmt: skip
-    assert steps["yaml"]["records"] == steps["yaml"]["records"] > 1000
-    assert steps["build"]["triples"] == steps["rdflib-load"]["triples"]
-    assert steps["aggregate"]["rows"] == steps["rdflib-aggregate"]["rows"] > 0
-    assert steps["join"]["rows"] == steps["rdflib-join"]["rows"] == 1000
+    # 1,000 pledges and the generator's 40 countries, 10 agencies, 10 people, 20 programs, 10 policies
+    assert steps["yaml"]["records"] == steps["load-edit"]["records"] == 1090
+    assert steps["check"]["facts"] == steps["check-edit"]["facts"] == 1090
+    assert steps["check"]["problems"] == steps["check-edit"]["problems"] == steps["check-pyshacl"]["problems"] == 0
+    assert steps["build"]["triples"] == steps["rdflib-load"]["triples"] > 14_000
+    assert steps["aggregate"]["rows"] == steps["rdflib-aggregate"]["rows"] == steps["query:totals-by-donor"]["rows"] > 0
+    assert steps["join"]["rows"] == steps["rdflib-join"]["rows"] == steps["query:pledges"]["rows"] == 1000
+    assert 0 < steps["query:pledges-by-donor"]["rows"] < 1000
+    assert steps["betweenness"]["nodes"] == steps["closeness"]["nodes"] > 50
     assert all(row["seconds"] >= 0 and row["peak_mb"] > 0 for row in rows)
     assert "| 1,000 | join |" in table({1000: rows})
+    report = goals({1000: rows})
+    assert "| check at 10k | 3 s | not run at this size | — |" in report
 
 
 def test_build_reports_progress_per_file(write_seeds, tmp_path: Path) -> None:

@@ -74,6 +74,9 @@ def test_a_file_with_problems_is_not_cached_and_reports_again(write_seeds, tmp_p
         with pytest.raises(FactError) as err:
             load_facts(seeds, cache_dir=cache)
         assert f"{seeds / 'bad.yaml'}:2:9: pledge 'BAD': id: id 'BAD' cannot form an IRI" in str(err.value)
+    assert not (cache / CACHE_DIR).exists()  # a load that fails writes nothing, not even its good files
+    (seeds / "bad.yaml").unlink()
+    load_facts(seeds, cache_dir=cache)
     assert len(list((cache / CACHE_DIR).glob("*.pickle"))) == 2
 
 
