@@ -31,7 +31,8 @@ from loaders.facts import FactSet, Quote
 from loaders.records import Record, Source
 from loaders.values import canonical_decimal, date_precision
 from ontology import ontology_path
-from ontology.prefixes import AG_NS, AID_NS, EV_NS, PREFIXES, SRC_NS, XSD_NS
+from ontology.prefixes import AID_NS, EV_NS, PREFIXES, SRC_NS, XSD_NS
+from ontology.terms import ag
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -55,9 +56,23 @@ _TITLE = PREFIXES["dcterms"] + "title"
 _ISSUED = PREFIXES["dcterms"] + "issued"
 _OA_START = PREFIXES["oa"] + "start"
 _OA_END = PREFIXES["oa"] + "end"
+_SOURCE_DOCUMENT = ag("SourceDocument")
+_FILE_NAME = ag("fileName")
+_SHA256 = ag("sha256")
+_OUTLET = ag("outlet")
+_SCOPE = ag("scope")
+_SCOPE_STATED = ag("scopeStated")
+_INFERENCE = ag("inference")
+_INFERENCE_CLASS = ag("Inference")
+_INFERRED_PROPERTY = ag("inferredProperty")
+_REASON = ag("reason")
+_EVIDENCE = ag("evidence")
+_EVIDENCE_CLASS = ag("Evidence")
+_SOURCE = ag("source")
+_QUOTE = ag("quote")
 
 CLASSES: dict[str, str] = {
-    kind: AG_NS + name
+    kind: ag(name)
     for kind, name in {
         "country": "Country",
         "region": "Region",
@@ -75,7 +90,7 @@ CLASSES: dict[str, str] = {
 """Record kind → its ontology class IRI."""
 
 PREDICATES: dict[str, tuple[str, str]] = {
-    field: (AG_NS + local, kind)
+    field: (ag(local), kind)
     for field, (local, kind) in {
         "agency_of": ("agencyOf", "entity"),
         "based_in": ("basedIn", "entity"),
@@ -213,13 +228,13 @@ def evidence_id(fact_id: str, source_id: str, quote: str) -> str:
 
 def _source(source: Source) -> Iterator[str]:
     node = f"<{SRC_NS}{source.id}>"
-    yield f"{node} <{_RDF_TYPE}> <{AG_NS}SourceDocument> .\n"
+    yield f"{node} <{_RDF_TYPE}> <{_SOURCE_DOCUMENT}> .\n"
     yield f"{node} <{_TITLE}> {_text(source.title)} .\n"
-    yield f"{node} <{AG_NS}fileName> {_text(source.file)} .\n"
+    yield f"{node} <{_FILE_NAME}> {_text(source.file)} .\n"
     if source.sha256:
-        yield f"{node} <{AG_NS}sha256> {_text(source.sha256)} .\n"
+        yield f"{node} <{_SHA256}> {_text(source.sha256)} .\n"
     if source.outlet:
-        yield f"{node} <{AG_NS}outlet> {_text(source.outlet)} .\n"
+        yield f"{node} <{_OUTLET}> {_text(source.outlet)} .\n"
     if source.published:
         yield f"{node} <{_ISSUED}> {_date(source.published)} .\n"
     if source.note:
@@ -243,8 +258,8 @@ def _record(record: Record, scope: tuple[str, bool] | None = None) -> Iterator[s
                 predicate, form = PREDICATES[name]
                 yield f"{node} <{predicate}> {_object(name, form, item)} .\n"
     if scope is not None:
-        yield f"{node} <{AG_NS}scope> {_object('scope', 'code', scope[0])} .\n"
-        yield f'{node} <{AG_NS}scopeStated> "{str(scope[1]).lower()}"^^<{XSD_NS}boolean> .\n'
+        yield f"{node} <{_SCOPE}> {_object('scope', 'code', scope[0])} .\n"
+        yield f'{node} <{_SCOPE_STATED}> "{str(scope[1]).lower()}"^^<{XSD_NS}boolean> .\n'
     yield from _inferences(record, node)
 
 
@@ -269,10 +284,10 @@ def _inferences(record: Record, node: str) -> Iterator[str]:
         attribute = attributes[field_name]
         prop = _PLAIN_PROPERTIES.get(attribute) or PREDICATES[attribute][0]
         inference = f"<{inference_iri(record.id, field_name)}>"
-        yield f"{node} <{AG_NS}inference> {inference} .\n"
-        yield f"{inference} <{_RDF_TYPE}> <{AG_NS}Inference> .\n"
-        yield f"{inference} <{AG_NS}inferredProperty> <{prop}> .\n"
-        yield f"{inference} <{AG_NS}reason> {_text(reason)} .\n"
+        yield f"{node} <{_INFERENCE}> {inference} .\n"
+        yield f"{inference} <{_RDF_TYPE}> <{_INFERENCE_CLASS}> .\n"
+        yield f"{inference} <{_INFERRED_PROPERTY}> <{prop}> .\n"
+        yield f"{inference} <{_REASON}> {_text(reason)} .\n"
 
 
 def _object(name: str, form: str, value: object) -> str:
@@ -286,7 +301,7 @@ def _object(name: str, form: str, value: object) -> str:
         assert isinstance(value, Decimal)
         return f'"{canonical_decimal(value)}"^^<{XSD_NS}decimal>'
     if form == "code":
-        return f"<{AG_NS}{CODES[name][str(value)]}>"
+        return f"<{ag(CODES[name][str(value)])}>"
     if form == "boolean":
         return f'"{str(value).lower()}"^^<{XSD_NS}boolean>'
     return _text(str(value))  # a duration: ISO 8601 text, as xsd:duration is outside OWL 2's datatype map
@@ -294,10 +309,10 @@ def _object(name: str, form: str, value: object) -> str:
 
 def _evidence(fact_id: str, quote: Quote, positions: Mapping[tuple[str, str], tuple[int, int]] | None) -> Iterator[str]:
     node = f"<{EV_NS}{evidence_id(fact_id, quote.source, quote.quote)}>"
-    yield f"<{AID_NS}{fact_id}> <{AG_NS}evidence> {node} .\n"
-    yield f"{node} <{_RDF_TYPE}> <{AG_NS}Evidence> .\n"
-    yield f"{node} <{AG_NS}source> <{SRC_NS}{quote.source}> .\n"
-    yield f"{node} <{AG_NS}quote> {_text(quote.quote)} .\n"
+    yield f"<{AID_NS}{fact_id}> <{_EVIDENCE}> {node} .\n"
+    yield f"{node} <{_RDF_TYPE}> <{_EVIDENCE_CLASS}> .\n"
+    yield f"{node} <{_SOURCE}> <{SRC_NS}{quote.source}> .\n"
+    yield f"{node} <{_QUOTE}> {_text(quote.quote)} .\n"
     span = positions.get((quote.source, quote.quote)) if positions else None
     if span:
         yield f'{node} <{_OA_START}> "{span[0]}"^^<{XSD_NS}integer> .\n'

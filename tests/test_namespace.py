@@ -91,3 +91,13 @@ def test_every_ag_term_in_queries_and_code_exists_in_the_ontology() -> None:
     assert len(used) > 20  # the scan reads the queries
     unknown = {term: sorted(files) for term, files in used.items() if term not in declared}
     assert unknown == {}
+
+
+def test_plain_string_terms_are_the_ontology_terms_and_refuse_a_misspelling() -> None:
+    from ontology.terms import ag, terms
+
+    assert terms() == set(AG.__annotations__)
+    assert ag("pledgedBy") == str(AG.pledgedBy)
+    with pytest.raises(AttributeError) as raised:
+        ag("pledgeBy")
+    assert str(raised.value) == "'pledgeBy' is not a term of the aidgraph ontology (did you mean 'pledgedBy'?)"
