@@ -23,6 +23,7 @@ from pathlib import Path
 from loaders.errors import Problem
 from loaders.facts import FactSet
 from loaders.paths import MAX_ARTICLE_BYTES, ReadRefused, read_inside
+from loaders.text import shorten
 
 __all__ = ["CorpusReport", "check_corpus", "read_article_bytes", "sha256_of"]
 
@@ -107,4 +108,4 @@ def check_corpus(facts: FactSet, corpus_dir: Path) -> CorpusReport:
 
 
 def _short(text: str, limit: int = 60) -> str:
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+    return repr(shorten(text, limit))

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from loaders.errors import Location, Problem
+from loaders.text import shorten
 
 if TYPE_CHECKING:
     from loaders.facts import FactSet, Waiver
@@ -387,7 +388,7 @@ def _check_waivers(
         name = waiver.name
         spans = occurrences(article.text, waiver.quote)
         if not spans:
-            short = waiver.quote if len(waiver.quote) <= 60 else waiver.quote[:59] + "…"
+            short = shorten(waiver.quote, 60)
             problems.append(Problem(waiver.where, f"{name}: quote not found verbatim in the article: {short!r}"))
             continue
         inside = {n for s, e in spans for n in _within(numbers, starts, s, e)}

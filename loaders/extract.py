@@ -37,6 +37,7 @@ from pathlib import Path
 from loaders.errors import AidgraphError
 from loaders.facts import FactSet
 from loaders.records import ACTOR_KINDS
+from loaders.text import shorten
 from loaders.values import parse_amount
 
 __all__ = [
@@ -171,7 +172,7 @@ class Draft:
             "# `aidgraph check` refuses this file while any draft is left.",
             "#",
             "# Dates and periods the article mentions (hints, not facts):",
-            *[f"#   {q(text)} in: {q(_short(sentence, 90))}" for text, sentence in self.hints],
+            *[f"#   {q(text)} in: {q(shorten(sentence, 90))}" for text, sentence in self.hints],
             *[f"# {count} more {kind} were not drafted (the limit is per article)" for kind, count in self.left_out.items()],
             f"source: {self.source_id}",
             "",
@@ -309,7 +310,7 @@ def draft_article(
         source_id=source_id or _slug(Path(file).stem),
         file=Path(file).name,
         sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        title=_short(title, 300),
+        title=shorten(title, 300),
     )
     names = _known_names(facts)
     mentioned: set[str] = set()
@@ -517,8 +518,6 @@ def _slug(text: str) -> str:
     return (slug or "source")[:60].strip("-")
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _quoted(value: object) -> str:

@@ -17,11 +17,10 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import difflib
 import functools
 import gc
 import os
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -46,6 +45,7 @@ from loaders.records import (
     Region,
     Source,
 )
+from loaders.text import did_you_mean
 from loaders.yamlsource import MAX_FILE_BYTES, YamlDocument, read_yaml
 
 __all__ = ["FactSet", "Inference", "Quote", "Waiver", "inference_lines", "load_facts"]
@@ -343,7 +343,7 @@ def _read_file(path: Path) -> _FileResult:
             continue
         model = SECTIONS.get(section)
         if model is None:
-            hint = _did_you_mean(section, [*SECTIONS, "source"])
+            hint = did_you_mean(section, [*SECTIONS, "source"])
             result.problems.append(Problem(doc.location((section,)), f"unknown section {section!r}{hint}"))
             continue
         if items is None:
@@ -463,7 +463,7 @@ class _Loader:
             for field_name, reason in record.inferred.items():
                 at = entry.at("inferred", field_name)
                 if field_name not in names:
-                    hint = _did_you_mean(field_name, names)
+                    hint = did_you_mean(field_name, names)
                     self.problems.append(Problem(at, f"{name}: inferred names unknown field {field_name!r}{hint}"))
                 elif getattr(record, names[field_name]) in (None, [], {}):
                     message = f"inferred field {field_name!r} is not set (set it, or remove it from 'inferred')"
@@ -544,7 +544,7 @@ class _Loader:
     def _known_source(self, source_id: str, at: Location | Callable[[], Location], name: str) -> bool:
         if source_id in self.facts.sources:
             return True
-        hint = _did_you_mean(source_id, self.facts.sources)
+        hint = did_you_mean(source_id, self.facts.sources)
         self.problems.append(Problem(_resolve(at), f"{name}: unknown source {source_id!r}{hint}"))
         return False
 
@@ -560,7 +560,7 @@ class _Loader:
         record = self.facts.records.get(target)
         if record is None:
             if target not in self.invalid_ids:
-                hint = _did_you_mean(target, self.facts.records)
+                hint = did_you_mean(target, self.facts.records)
                 self.problems.append(Problem(at(), f"{name}: unknown {noun} {target!r}{hint}"))
             return False
         if kinds is not None and record.kind not in kinds:
@@ -704,7 +704,7 @@ def _explain(error: Any, model: type[BaseModel]) -> str:
     if kind == "missing":
         return f"missing required field {field_name!r}"
     if kind == "extra_forbidden":
-        return f"unknown field {field_name!r}{_did_you_mean(loc[-1], model.model_fields)}"
+        return f"unknown field {field_name!r}{did_you_mean(loc[-1], model.model_fields)}"
     message = error["msg"].removeprefix("Value error, ").replace("Input should be", "should be")
     if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == ID_PATTERN:
         message = (
@@ -714,6 +714,3 @@ def _explain(error: Any, model: type[BaseModel]) -> str:
     return f"{field_name}: {message}" if field_name else message
 
 
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -29,6 +29,7 @@ from graph.network.centrality import centrality
 from graph.network.projections import project
 from graph.pages.style import CLASS_STYLES, readable_amount
 from graph.query.run import run_query
+from loaders.text import did_you_mean, shorten
 from loaders.values import ID_PATTERN
 from ontology.prefixes import AID_NS
 
@@ -77,10 +78,7 @@ def narrow(
     """
     if focus is not None:
         if focus not in G:
-            import difflib
-
-            close = difflib.get_close_matches(focus, [str(n) for n in G], n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(focus, [str(n) for n in G])
             raise AnalysisError(f"--focus {focus!r} is not a node of this projection{hint}")
         reach = nx.ego_graph(G.to_undirected(as_view=True), focus, radius=depth)
         G = G.subgraph(reach.nodes).copy()
@@ -156,7 +154,7 @@ def _network_context(
         extra = {"href": f"id/{node}.html"} if links and _SAFE_ID.match(str(node)) else {}
         net.add_node(
             str(node),
-            label=_short(data["label"]),
+            label=shorten(data["label"], 40),
             title=_tooltip(data["label"], data["class"], details.get(str(node), {})),
             color=color,
             shape=shape,
@@ -265,8 +263,6 @@ def _tooltip(label: str, cls: str, details: dict[str, Any]) -> str:
     return "".join(parts) + "</div>"
 
 
-def _short(label: str, limit: int = 40) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
 def _vis_asset(name: str) -> str:

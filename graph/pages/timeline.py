@@ -34,6 +34,7 @@ from graph.errors import AnalysisError
 from graph.pages.plotly import figure_page, plot_text
 from graph.pages.style import CLASS_STYLES, readable_amount
 from graph.query.run import run_query
+from loaders.text import shorten
 
 __all__ = ["TimelineItem", "lane_name", "span", "timeline_figure", "timeline_items", "timeline_list", "timeline_page"]
 
@@ -293,7 +294,7 @@ def _hover(item: TimelineItem) -> str:
     if item.amount:
         lines.append(e(item.amount))
     if item.quote:
-        quote = item.quote if len(item.quote) <= 160 else item.quote[:159] + "…"
+        quote = shorten(item.quote, 160)
         lines.append(f"“{e(quote)}”")
         lines.append(f"<i>{e(item.source)}</i>")
     return "<br>".join(lines)

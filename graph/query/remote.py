@@ -28,6 +28,7 @@ from graph.auth import Login, login_for, shown_url
 from graph.errors import EndpointError
 from graph.query.engines import with_values
 from graph.query.sparql import query_form
+from loaders.text import shorten
 from ontology.prefixes import PREFIXES
 
 __all__ = ["GRAPH_ACCEPT", "MAX_GET_URL", "RESULTS_ACCEPT", "RemoteStore", "Reply", "prologue", "send"]
@@ -225,5 +226,5 @@ def _refused_login(shown: str, login: Login | None) -> str:
 
 def _first_line(text: str, limit: int = 200) -> str:
     line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+    return shorten(line, limit)
 
