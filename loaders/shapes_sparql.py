@@ -82,6 +82,8 @@ _IGNORED = {
     "flags",
     "severity",
 }
+_RANGE_OPERATORS = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">", "maxExclusive": "<"}
+"""Each range constraint and the comparison a value must pass."""
 _NODE_SHAPE_KEYS = {
     "targetClass",
     "property",
@@ -468,13 +470,8 @@ def _strict(constraint: Constraint, var: str, classes: _Classes) -> str:
     if kind in ("minLength", "maxLength"):
         op = ">=" if kind == "minLength" else "<="
         return f"(!isBlank({var}) && STRLEN(STR({var})) {op} {int(param)})"
-    if kind in ("minInclusive", "maxInclusive", "minExclusive", "maxExclusive"):
-        op = {
-            "minInclusive": ">=",
-            "maxInclusive": "<=",
-            "minExclusive": ">",
-            "maxExclusive": "<",
-        }[kind]
+    if kind in _RANGE_OPERATORS:
+        op = _RANGE_OPERATORS[kind]
         return f"(isLiteral({var}) && COALESCE({var} {op} {_term(param)}, false))"
     return "false"  # in, pattern: decided in Python on the distinct values
 
@@ -501,7 +498,7 @@ def _exact(store: ox.Store, constraint: Constraint, value: Any) -> bool:
         )
     if kind == "in":
         return _rdflib(value) in constraint.items
-    if kind in ("minInclusive", "maxInclusive", "minExclusive", "maxExclusive"):
+    if kind in _RANGE_OPERATORS:
         return _range_ok(kind, _rdflib(value), param)
     return False  # the strict SPARQL condition is exact for the other components
 
@@ -659,13 +656,8 @@ def violation_message(violation: Violation, data_namespaces: Graph) -> str:
         return f"String length not {op} {stringify_node(data_namespaces, param)}"
     if kind == "pattern":
         return f"Value does not match pattern '{param.value}'"
-    if kind in ("minInclusive", "maxInclusive", "minExclusive", "maxExclusive"):
-        op = {
-            "minInclusive": ">=",
-            "maxInclusive": "<=",
-            "minExclusive": ">",
-            "maxExclusive": "<",
-        }[kind]
+    if kind in _RANGE_OPERATORS:
+        op = _RANGE_OPERATORS[kind]
         return f"Value is not {op} {stringify_node(shapes, param)}"
     value = stringify_node(data_namespaces, _rdflib(violation.value))
     if kind == "in":

@@ -48,19 +48,22 @@ def _degree(G: nx.Graph, weight: Weight) -> dict[Any, float]:
 
 
 def _betweenness(G: nx.Graph, weight: Weight) -> dict[Any, float]:
-    fast = _accelerated(G, "betweenness", weight)
-    if fast is not None:
-        return fast
-    H, distance = _with_distances(G, weight)
-    return nx.betweenness_centrality(H, weight=distance)
+    return _path_based(G, "betweenness", weight, lambda H, d: nx.betweenness_centrality(H, weight=d))
 
 
 def _closeness(G: nx.Graph, weight: Weight) -> dict[Any, float]:
-    fast = _accelerated(G, "closeness", weight)
+    return _path_based(G, "closeness", weight, lambda H, d: nx.closeness_centrality(H, distance=d))
+
+
+def _path_based(
+    G: nx.Graph, metric: str, weight: Weight, measure: Callable[[nx.Graph, str | None], dict[Any, float]]
+) -> dict[Any, float]:
+    """A shortest-path measure: igraph's when it gives networkx's scores, else networkx's on distances."""
+    fast = _accelerated(G, metric, weight)
     if fast is not None:
         return fast
     H, distance = _with_distances(G, weight)
-    return nx.closeness_centrality(H, distance=distance)
+    return measure(H, distance)
 
 
 def _pagerank(G: nx.Graph, weight: Weight) -> dict[Any, float]:
