@@ -264,3 +264,34 @@ def test_user_is_asked_for_the_password_on_a_terminal_and_it_is_not_echoed(recor
     challenged, answered = server.requests[:2]
     assert (challenged["method"], answered["method"]) == ("PUT", "PUT")  # the push went ahead, logged in
     assert answered["headers"]["Authorization"] == "Basic " + base64.b64encode(f"ann:{SECRET}".encode()).decode()
+
+
+def test_error_a_server_that_trickles_its_answer_meets_the_total_deadline() -> None:
+    import threading
+    import time as clock
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Trickle(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            for _ in range(20):  # one byte every 0.3 s: each read is quick, the answer never ends in time
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                clock.sleep(0.3)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/sparql"
+    started = clock.monotonic()
+    try:
+        with pytest.raises(EndpointError) as raised:
+            run_query(RemoteStore(url, timeout=1.0), "ASK {}")
+    finally:
+        server.shutdown()
+    assert str(raised.value) == f"{url} did not answer within 1 s"
+    assert clock.monotonic() - started < 4

@@ -15,6 +15,7 @@ proxy, a bounded read, HTTP Basic or Digest when the server asks and a login is 
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -179,11 +180,10 @@ def send(
         passwords.add_password(None, url, login.user, login.password)
         handlers += [urllib.request.HTTPDigestAuthHandler(passwords), urllib.request.HTTPBasicAuthHandler(passwords)]
     opener = urllib.request.build_opener(*handlers)
+    deadline = time.monotonic() + timeout
     try:
         with opener.open(request, timeout=timeout) as response:
-            data = response.read(MAX_ANSWER + 1)
-            if len(data) > MAX_ANSWER:
-                raise EndpointError(f"{shown} answered more than {MAX_ANSWER // 2**20} MiB; narrow the query")
+            data = _read_within(response, deadline, shown, timeout)
             media_type = response.headers.get_content_type() if response.headers.get("Content-Type") else ""
             return Reply(data, media_type)
     except urllib.error.HTTPError as err:
@@ -203,6 +203,24 @@ def send(
             raise EndpointError(f"{shown} did not answer within {timeout:g} s") from None
         raise EndpointError(f"cannot reach {shown}: {reason}") from None
 
+
+
+def _read_within(response: Any, deadline: float, shown: str, timeout: float) -> bytes:
+    """The whole answer, read before ``deadline`` and within :data:`MAX_ANSWER` bytes.
+
+    The socket's timeout bounds each read, not the answer: a server that sends a byte now and
+    then would hold the command forever without the deadline.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read1(1 << 16):
+        size += len(chunk)
+        if size > MAX_ANSWER:
+            raise EndpointError(f"{shown} answered more than {MAX_ANSWER // 2**20} MiB; narrow the query")
+        if time.monotonic() > deadline:
+            raise EndpointError(f"{shown} did not answer within {timeout:g} s")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _as_boolean(answer: Any, shown: str) -> ox.QueryBoolean:
