@@ -25,6 +25,7 @@ from typing import Any
 
 from loaders.paths import (
     MAX_ARTICLE_BYTES,
+    MAX_FILE_BYTES,
     ReadRefused,
     read_inside,
     read_regular,
@@ -52,7 +53,6 @@ STORE_DIR = "oxigraph"
 STORE_MANIFEST = "aidgraph-manifest.json"
 """The manifest inside the store directory: the one readers trust."""
 _FORMAT_VERSION = "3"
-_FACT_FILE_LIMIT = 16 * 2**20  # loaders.yamlsource.MAX_FILE_BYTES, without importing PyYAML
 
 _PINNED: dict[tuple[int, int], int] = {}
 """Store directories this process reads: (device, inode) → descriptor holding a shared lock.
@@ -72,11 +72,16 @@ def fingerprint(seeds_dir: Path, corpus: dict[str, str | None] | None = None) ->
 
     Examples
     --------
+    An edit to a fact file, like a change in an article, gives another fingerprint:
+
     >>> import tempfile
-    >>> empty = Path(tempfile.mkdtemp())
-    >>> fingerprint(empty) == fingerprint(empty)
-    True
-    >>> fingerprint(empty, {"a.txt": "00"}) == fingerprint(empty, {"a.txt": "01"})
+    >>> seeds = Path(tempfile.mkdtemp())
+    >>> _ = (seeds / "facts.yaml").write_text("pledges: []")
+    >>> before = fingerprint(seeds)
+    >>> _ = (seeds / "facts.yaml").write_text("pledges: [] ")
+    >>> before == fingerprint(seeds)
+    False
+    >>> fingerprint(seeds, {"a.txt": "00"}) == fingerprint(seeds, {"a.txt": "01"})
     False
     """
     return with_articles(_inputs_key(seeds_dir), corpus)
@@ -89,7 +94,7 @@ def _inputs_key(seeds_dir: Path) -> str:
     for path in scan.files if scan else []:
         digest.update(path.relative_to(seeds_dir).as_posix().encode("utf-8", "surrogateescape") + b"\0")
         try:
-            digest.update(hashlib.sha256(read_regular(path, _FACT_FILE_LIMIT, "fact file")).digest())
+            digest.update(hashlib.sha256(read_regular(path, MAX_FILE_BYTES, "fact file")).digest())
         except ReadRefused as err:
             digest.update(b"refused\0" + err.reason.encode())
     for path, reason in scan.refused if scan else []:

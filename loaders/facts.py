@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from loaders.errors import FactError, Location, Problem
-from loaders.paths import read_regular, scan_fact_files
+from loaders.paths import MAX_FILE_BYTES, read_regular, scan_fact_files
 from loaders.record_cache import RecordCache
 from loaders.records import (
     ACTOR_KINDS,
@@ -46,7 +46,7 @@ from loaders.records import (
     Source,
 )
 from loaders.text import did_you_mean
-from loaders.yamlsource import MAX_FILE_BYTES, YamlDocument, read_yaml
+from loaders.yamlsource import YamlDocument, read_yaml
 
 __all__ = ["FactSet", "Inference", "Quote", "Waiver", "inference_lines", "load_facts"]
 

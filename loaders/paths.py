@@ -28,7 +28,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["FACT_SUFFIXES", "MAX_ARTICLE_BYTES", "FactFiles", "ReadRefused", "is_fact_name", "read_inside", "read_regular", "scan_fact_files", "size_text"]
+__all__ = ["FACT_SUFFIXES", "MAX_ARTICLE_BYTES", "MAX_FILE_BYTES", "FactFiles", "ReadRefused", "is_fact_name", "read_inside", "read_regular", "scan_fact_files", "size_text"]
 
 FACT_SUFFIXES = (".yaml", ".yml")
 """Fact file name endings, compared without regard to case."""
@@ -42,6 +42,8 @@ _KINDS = {
 }
 
 
+MAX_FILE_BYTES = 16 * 2**20
+"""A fact file of more than 16 MiB is refused before parsing: split it (one file per article)."""
 MAX_ARTICLE_BYTES = 4 * 2**20
 """The largest article read (4 MiB): news articles are tens of kilobytes."""
 

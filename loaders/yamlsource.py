@@ -26,14 +26,13 @@ from typing import Any, ClassVar
 import yaml
 
 from loaders.errors import FactError, Location, Problem
+from loaders.paths import MAX_FILE_BYTES
 
 __all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_SCALAR_CHARS", "YamlDocument", "read_yaml", "read_yaml_text"]
 
 MAX_DEPTH = 32
 """Fact files are at most a few levels deep; anything deeper is an error, not a stack overflow."""
 
-MAX_FILE_BYTES = 16 * 1024 * 1024
-"""A fact file of more than 16 MiB is refused before parsing: split it (one file per article)."""
 
 MAX_SCALAR_CHARS = 10_000
 """No value in a fact file is longer: labels and notes are short, quotes shorter still (see records)."""
