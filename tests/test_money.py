@@ -374,3 +374,19 @@ def test_a_portion_of_a_portion_in_an_overlap_is_handled(write_seeds) -> None:
     (us,) = flow_totals(money, by="donor")
     # the DFC's $1 billion may hold the $500 million already counted inside the $5 billion
     assert (us.low, us.high) == (Decimal(7_500_000_000), Decimal(8_000_000_000))
+
+
+def test_a_flow_of_many_pledges_names_a_few_and_counts_the_rest(write_seeds) -> None:
+    from graph.pages.money import sankey_page
+    from graph.store import open_store
+
+    pledges = "".join(
+        f"  - id: p{i:02d}\n    label: Pledge {i}\n    pledged_by: us\n    recipient: sv\n    amount: {i + 1} million\n"
+        f"    evidence: [pledged $1 billion to El Salvador]\n"
+        for i in range(20)
+    )
+    seeds = write_seeds({"many.yaml": "source: s1\npledges:\n" + pledges})
+    page = sankey_page(open_store(seeds, seeds / "no-build", None))
+    named = [i for i in range(20) if f"Pledge {i}\\u003cbr" in page]  # the figure's JSON escapes <
+    assert named == list(range(8))  # the first eight by id (p00 … p07) are named
+    assert "and 12 more pledges" in page

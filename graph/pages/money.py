@@ -38,6 +38,8 @@ LINK_COLOURS = {
 
 _NOT_STATED = ("#cccccc", "")
 _WRAP = 60
+_LISTED = 8
+"""Pledges a flow's tooltip names; more are counted (a flow of thousands would outgrow the page)."""
 
 
 def sankey_page(
@@ -75,8 +77,10 @@ def sankey_page(
             f"{_wrap(link.source[1])} →",
             _wrap(link.target[1]),
             f"{sankey_amount(total.low, total.high)} ({total.scope})",
-            *[f"· {_wrap(money.facts[f].label)}" for f in total.facts],
+            *[f"· {_wrap(money.facts[f].label)}" for f in total.facts[:_LISTED]],
         ]
+        if len(total.facts) > _LISTED:
+            lines.append(f"… and {len(total.facts) - _LISTED:,} more pledges")
         if total.qualifiers:
             lines.append(plot_text(total.qualifier_text()))
         link_data.append([list(total.facts), "<br>".join(lines)])
