@@ -2,9 +2,10 @@
 
 They share the site's header and its single copy of each script library (``assets/``). A click on
 a node, a flow or a timeline mark opens the page of the entity it stands for: the network's nodes
-carry their page, and a Plotly mark's ``customdata`` names entity ids (a Sankey node its entity,
-a flow its pledges, a timeline mark its fact), which the page maps to the site's pages. A page
-with nothing to draw says so instead of failing the whole site.
+carry their page, and a Plotly mark's ``customdata`` is ``[what it names, hover text]``: an
+entity id (a Sankey node, a timeline mark), a list of ids (a flow's pledges) or null, which the
+page maps to the site's pages. A page with nothing to draw says so instead of failing the whole
+site.
 """
 
 from __future__ import annotations
@@ -42,12 +43,14 @@ def chart_pages(data: SiteData, store: ox.Store) -> dict[str, bytes]:
 
 
 def page_tokens(data: SiteData, figure: dict[str, Any]) -> list[list[Any]]:
-    """``[token, [page, label]]`` for every string in the figure's ``customdata`` that names a page.
+    """``[token, [page, label]]`` for every id a mark's ``customdata`` names that has a page.
 
-    A token is an entity id (``usaid``) or ``src:<id>`` for a source.
+    A mark's ``customdata`` is ``[named, hover text]``; ``named`` is a token, a list of tokens or
+    null. A token is an entity id (``usaid``) or ``src:<id>`` for a source; the hover text is
+    never read as one.
     """
     found: set[str] = set()
-    _strings_under_customdata(figure.get("data", []), found, inside=False)
+    _named_in_customdata(figure.get("data", []), found)
     pages = []
     for token in sorted(found):
         iri = SRC_NS + token[4:] if token.startswith("src:") else AID_NS + token
@@ -139,12 +142,16 @@ def _plot_page(
     return render("site-plot.html", path, title=title, intro=intro, empty=empty, figure=payload, after=after)
 
 
-def _strings_under_customdata(value: Any, found: set[str], *, inside: bool) -> None:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _strings_under_customdata(item, found, inside=inside or key == "customdata")
-    elif isinstance(value, list):
+def _named_in_customdata(value: Any, found: set[str]) -> None:
+    """Add to ``found`` the tokens named by the first element of every mark's ``customdata``."""
+    if isinstance(value, list):
         for item in value:
-            _strings_under_customdata(item, found, inside=inside)
-    elif inside and isinstance(value, str):
-        found.add(value)
+            _named_in_customdata(item, found)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key == "customdata" and isinstance(item, list):
+                for mark in item:
+                    named = mark[0] if isinstance(mark, list) and mark else None
+                    found.update(t for t in (named if isinstance(named, list) else [named]) if isinstance(t, str))
+            else:
+                _named_in_customdata(item, found)

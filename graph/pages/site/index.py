@@ -2,17 +2,15 @@
 
 The search works offline from ``file://``: its index is a script file in ``assets/`` (no
 ``fetch``), one entry per page with every name (label and ``skos:altLabel``); the browser
-matches ignoring case and accents. The money summary is one small function over
-:func:`graph.network.flows.flow_totals`: it renders whatever fields the totals carry, so totals
-that grow ranges (low, high) show without a change here.
+matches ignoring case and accents. The money summary is the table ``aidgraph flows --table``
+prints (:func:`graph.network.flows.flow_table`): cross-border money, one row per key and
+currency, each total ``low – high`` where pledges may overlap.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections import defaultdict
-from decimal import Decimal
 from typing import Any
 
 import pyoxigraph as ox
@@ -23,7 +21,6 @@ from graph.pages.site.layout import (
     class_path,
     entity_path,
     page_path,
-    readable_number,
     render,
     source_path,
 )
@@ -36,19 +33,16 @@ PAGE_SIZE = 1000
 
 
 def money_summary(store: ox.Store, by: str = "donor") -> tuple[list[str], list[list[str]]]:
-    """The money in brief: the totals of ``flow_totals`` ``by`` donor (or recipient, program, year).
+    """The money in brief: the totals ``by`` donor (or recipient, program, year) as ``aidgraph flows --table`` shows them.
 
-    Every field of the totals becomes a column, so new fields (a low and a high end) appear as
-    they are; amounts read with thousands separators.
+    The columns are the key, currency, total (``low – high`` where pledges may overlap), the
+    number of pledges added, their scope and the hedges of their figures; numbers read with
+    thousands separators.
     """
-    from graph.network.flows import flow_totals
+    from graph.network.flows import flow_table, flow_totals
 
-    totals = flow_totals(store, by=by)
-    if not totals:
-        return [], []
-    names = [f.name for f in dataclasses.fields(totals[0])]
-    header = [by if name == "key" else name.replace("_", " ") for name in names]
-    return header, [[_cell(getattr(total, name)) for name in names] for total in totals]
+    table = flow_table(flow_totals(store, by=by), by=by, table=True)
+    return table.variables, [[_cell(value) for value in record.values()] for record in table.records()]
 
 
 def search_index(data: SiteData) -> bytes:
@@ -121,8 +115,6 @@ def _members(data: SiteData) -> dict[str, list[str]]:
 
 
 def _cell(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return readable_number(str(value))
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
-    return str(value)
+    return "" if value is None else str(value)

@@ -1,6 +1,7 @@
 /* The site's Plotly pages: draw #figure-data and open an entity's page from a click.
- * A clicked mark's customdata may hold an entity id, or a list of them (a Sankey link's pledges);
- * ids the site has a page for open it (one) or are listed as links (several). */
+ * A mark's customdata is [what it names, hover text]: what it names is an entity id (a Sankey
+ * node, a timeline mark), a list of ids (a Sankey flow's pledges) or null (a node that is no one
+ * entity). Ids the site has a page for open it (one) or are listed as links (several). */
 (function () {
   "use strict";
   var holder = document.getElementById("figure");
@@ -8,16 +9,14 @@
   var pages = new Map(data.pages);
   var picked = document.getElementById("picked");
 
-  function idsIn(value, found) {
-    if (typeof value === "string") {
-      if (pages.has(value) && found.indexOf(value) === -1) { found.push(value); }
-    } else if (Array.isArray(value)) {
-      value.forEach(function (item) { idsIn(item, found); });
-    }
-    return found;
+  function idsIn(named) {
+    var ids = Array.isArray(named) ? named : [named];
+    return ids.filter(function (id, index) {
+      return typeof id === "string" && pages.has(id) && ids.indexOf(id) === index;
+    });
   }
   function open(point) {
-    var found = idsIn(point.customdata, []);
+    var found = Array.isArray(point.customdata) ? idsIn(point.customdata[0]) : [];
     if (found.length === 1) {
       window.location.href = pages.get(found[0])[0];
     } else if (found.length > 1) {
