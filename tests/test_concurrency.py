@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import MINIMAL_FACTS, MINIMAL_SOURCES
+from tests.proc import process_stats
 
 ROOT = Path(__file__).resolve().parents[1]
 AMOUNTS = "SELECT ?a WHERE { ?p <https://w3id.org/aidgraph/ontology#amount> ?a } ORDER BY ?a"
@@ -132,16 +133,7 @@ def test_debris_of_killed_builds_goes_at_the_next_build_unless_read(tmp_path: Pa
 
 
 def _children(pid: int) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.add(int(entry.name))
-    return found
+    return {child for child, fields in process_stats() if int(fields[1]) == pid}
 
 
 def _alive(pid: int) -> bool:

@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from graph.cli import cli
 from graph.serve import QueryServer, check_port
 from ontology.prefixes import PREFIXES
+from tests.proc import process_stats
 from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -140,16 +141,7 @@ def test_the_query_page_lists_the_prefixes_and_loads_nothing(served: str) -> Non
 
 
 def _group_members(pgid: int) -> list[int]:
-    members = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[2]) == pgid and fields[0] != "Z":
-                members.append(int(entry.name))
-    return members
+    return [pid for pid, fields in process_stats() if int(fields[2]) == pgid and fields[0] != "Z"]
 
 
 @pytest.mark.slow
