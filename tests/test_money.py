@@ -390,3 +390,24 @@ def test_a_flow_of_many_pledges_names_a_few_and_counts_the_rest(write_seeds) -> 
     named = [i for i in range(20) if f"Pledge {i}\\u003cbr" in page]  # the figure's JSON escapes <
     assert named == list(range(8))  # the first eight by id (p00 … p07) are named
     assert "and 12 more pledges" in page
+
+
+def test_a_sankey_with_most_draws_the_largest_flows_and_says_so(write_seeds) -> None:
+    from graph.pages.money import sankey_page
+    from graph.store import open_store
+
+    pledges = "".join(
+        f"  - id: p{i:02d}\n    label: Pledge {i}\n    pledged_by: us\n    recipient: {place}\n"
+        f"    amount: {amount} million\n    evidence: [pledged $1 billion to El Salvador]\n"
+        for i, (place, amount) in enumerate([("sv", 5), ("gt", 7), ("hn", 3)])
+    )
+    places = "countries:\n" + "".join(
+        f"  - id: {code}\n    label: {name}\n    iso_code: {code.upper()}\n    evidence: [money to El Salvador]\n"
+        for code, name in [("gt", "Guatemala"), ("hn", "Honduras")]
+    )
+    seeds = write_seeds({"many.yaml": "source: s1\n" + places + "pledges:\n" + pledges})
+    page = sankey_page(open_store(seeds, seeds / "no-build", None), most=2)
+    assert "the 2 largest of 4 flows" in page
+    # dfc→sv ($1 B) and us→gt ($7 M) are drawn; us→sv ($5 M) and us→hn ($3 M) are not (plotly.js itself
+    # names every country, so look for the figure's node labels: "Name<br>amount", JSON-escaped)
+    assert "Guatemala\\u003cbr" in page and "Honduras\\u003cbr" not in page

@@ -43,9 +43,17 @@ _LISTED = 8
 
 
 def sankey_page(
-    store: ox.Store, *, include: Iterable[str] = (), title: str = "aidgraph: funding flows (USD)"
+    store: ox.Store,
+    *,
+    include: Iterable[str] = (),
+    title: str = "aidgraph: funding flows (USD)",
+    most: int | None = None,
 ) -> str:
-    """The HTML page of the funding Sankey diagram (cross-border money, plus ``include`` scopes)."""
+    """The HTML page of the funding Sankey diagram (cross-border money, plus ``include`` scopes).
+
+    With ``most``, only the ``most`` largest flows (by their high end) are drawn, and the title
+    says how many there are: thousands of flows make a page no one can read or load.
+    """
     import plotly.graph_objects as go
 
     include = tuple(include)
@@ -53,6 +61,9 @@ def sankey_page(
     links = [link for link in flow_links(money, include=include) if link.total.currency == "USD"]
     if not links:
         raise AnalysisError("nothing to draw: no cross-border USD pledges in the graph")
+    if most is not None and len(links) > most:
+        title = f"{title}: the {most:,} largest of {len(links):,} flows"
+        links = sorted(links, key=lambda link: (-link.total.high, link.source[0], link.target[0]))[:most]
     nodes = sorted({n for link in links for n in (link.source, link.target)})
     index = {node[0]: i for i, node in enumerate(nodes)}
     sources = {link.source[0] for link in links}

@@ -68,6 +68,10 @@ def _network(store: ox.Store) -> bytes:
         return _plot_page(None, "network.html", "The network", "", f"Nothing to draw: {err}")
 
 
+MAX_FLOWS = 400
+"""The largest flows the site's money page draws; the tables under it list every total."""
+
+
 def _money(data: SiteData, store: ox.Store) -> bytes:
     from graph.pages.money import sankey_page
 
@@ -77,7 +81,7 @@ def _money(data: SiteData, store: ox.Store) -> bytes:
     )
     try:
         with captured_figures() as got:
-            sankey_page(store)
+            sankey_page(store, most=MAX_FLOWS)
     except AnalysisError as err:
         return _plot_page(None, "money.html", "The money", intro, f"Nothing to draw: {err}")
     if not got:  # the money page was drawn without graph.pages.plotly.figure_page: show the totals alone
