@@ -54,7 +54,7 @@ def site_screenshots(site: Path) -> None:
     """An entity page, and an article page with one highlight focused to show the facts it supports."""
     write_site(ROOT / "seeds", site, corpus_dir=corpus_path(), build_dir=ROOT / "build")
     with browse(site, width=1000, height=1000) as open_page:
-        seen = open_page(site / "id" / "us-2018-development-commitment.html")
+        seen = open_page(site / "id" / "us-2018-central-america.html")
         seen.page.screenshot(path=str(OUT / "site-entity.png"))
         print(f"Wrote {OUT / 'site-entity.png'}")
         seen = open_page(site / "source" / "us-billions-southern-mexico-2018.html")
