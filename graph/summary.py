@@ -27,6 +27,7 @@ CLASS_ORDER = [
     ("Policy", "policies"),
     ("Pledge", "pledges"),
     ("Statistic", "statistics"),
+    ("Event", "events"),
     ("Overlap", "overlaps"),
     ("SourceDocument", "sources"),
     ("Evidence", "quotes"),

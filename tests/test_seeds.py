@@ -369,3 +369,16 @@ def test_who_said_and_who_announced(seed_graph: Graph) -> None:
         ("root-causes-vow-2021", "lopez-obrador"),
     ]
     assert _ids(seed_graph, "SELECT ?x WHERE { aid:mexico-troop-deployment ag:announcedBy ?x }") == []
+
+
+def test_the_build_summary_counts_every_kind_of_record(seed_store) -> None:
+    from graph.summary import summarize
+    from loaders import load_facts
+
+    entities = summarize(seed_store).entities
+    facts = load_facts(SEEDS)
+    kinds = {record.kind for record in facts.records.values()}
+    plural = {"country": "countries", "agency": "agencies", "policy": "policies", "person": "people"}
+    for kind in kinds:
+        noun = plural.get(kind, kind + "s")
+        assert entities[noun] == len(facts.of_kind(kind)), kind
