@@ -183,3 +183,12 @@ def test_shell_completion_offers_named_queries() -> None:
     result = subprocess.run([sys.executable, "-m", "graph"], capture_output=True, text=True, check=False, env=env)
     offered = [line.split(",", 1)[1] for line in result.stdout.splitlines() if "," in line]
     assert offered == ["totals-by-donor", "totals-by-program", "totals-by-recipient"]
+
+
+@pytest.mark.parametrize("command", [["query", "ASK {}"], ["push", "--endpoint", "http://127.0.0.1:9/query"], ["serve"]])
+@pytest.mark.parametrize("value", ["nan", "inf", "1e300", "0"])
+def test_error_every_timeout_is_a_real_number_of_seconds(command: list[str], value: str) -> None:
+    result = CliRunner().invoke(cli, [*command, "--timeout", value])
+    assert result.exit_code == 2
+    assert "Invalid value for '--timeout'" in result.stderr
+    assert "Traceback" not in result.output

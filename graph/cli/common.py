@@ -36,6 +36,7 @@ __all__ = [
     "save",
     "seeds_option",
     "silence_stdout",
+    "timeout_option",
     "user_option",
 ]
 
@@ -171,15 +172,20 @@ def limit_options(func: F) -> F:
         metavar="MB",
         help="Stop a query that needs more memory than this.",
     )(func)
+    return timeout_option(choices.QUERY_SECONDS, "Stop a query after this long.")(func)
+
+
+def timeout_option(default: float, help: str) -> Callable[[F], F]:
+    """``--timeout SECONDS``: a real number of seconds, more than 0 and at most a day (not inf, not nan)."""
     return click.option(
         "--timeout",
         type=click.FloatRange(min=0, max=86_400, min_open=True),
         callback=_finite,
-        default=choices.QUERY_SECONDS,
+        default=default,
         show_default=True,
         metavar="SECONDS",
-        help="Stop a query after this long.",
-    )(func)
+        help=help,
+    )
 
 
 def choice_option(*names: str, options: tuple[str, ...], default: str | None, help: str) -> Callable[[F], F]:

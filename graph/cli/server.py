@@ -11,6 +11,7 @@ from graph.cli.common import (
     cli,
     graph_options,
     password_for,
+    timeout_option,
     user_option,
 )
 
@@ -29,13 +30,7 @@ from graph.cli.common import (
     "--store-url", metavar="URL", help="Graph Store Protocol URL (default: found from --endpoint for Oxigraph, Virtuoso, Fuseki)."
 )
 @click.option("--update-url", metavar="URL", help="SPARQL Update URL (default: found from --endpoint for Oxigraph, Virtuoso, Fuseki).")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=60.0,
-    show_default=True,
-    help="Seconds to wait for the server.",
-)
+@timeout_option(60.0, "Seconds to wait for the server.")
 @user_option
 @graph_options
 def push(
@@ -82,13 +77,7 @@ def push(
 @cli.command()
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True, help="Port to listen on.")
 @click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=30.0,
-    show_default=True,
-    help="Stop each query after SECONDS.",
-)
+@timeout_option(30.0, "Stop each query after this long.")
 @graph_options
 def serve(port: int, bind: str, timeout: float, seeds: Path, build_dir: Path, corpus: Path | None) -> None:
     """Serve the built graph read-only over the SPARQL 1.1 Protocol (Ctrl-C stops it).
