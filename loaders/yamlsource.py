@@ -186,14 +186,16 @@ def _check_nesting(text: str, name: str) -> None:
     """Refuse nesting deeper than :data:`MAX_DEPTH` before composing, which would recurse.
 
     Nesting needs a bracket or a step of a line per level, so most files are proved shallow by a
-    cheap bound; only a file that might be deep is walked event by event (which does not recurse).
+    cheap bound; only a file that might be deep is walked event by event (which does not recurse),
+    by PyYAML's own parser: libyaml's reads far ahead and gives up at its own depth limit, before
+    the event that is too deep, so it could not say where.
     """
     if len(text) <= _SAFE_NESTING:
         return
     bound = text.count("[") + text.count("{") + max(map(len, text.splitlines()), default=0)
     if bound <= _SAFE_NESTING:
         return
-    loader = _Loader(text)
+    loader = yaml.SafeLoader(text)
     depth = 0
     try:
         while (event := loader.get_event()) is not None:
