@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
@@ -45,6 +46,20 @@ def test_csv_tsv_and_json_are_the_w3c_formats() -> None:
     document = json.loads(run(query, "--format", "json").stdout)
     assert document["head"]["vars"] == ["iso", "name"]
     assert document["results"]["bindings"][0]["name"] == {"type": "literal", "value": "Guatemala"}
+
+
+def test_csv_quotes_what_rfc_4180_needs_and_reads_back_cell_for_cell(seed_store) -> None:
+    hostile = ["plain", "a,b", 'say "no"', "two\nlines", "cr\rhere", " spaced ", "", "tab\there", "ünï"]
+    values = " ".join(json.dumps(v) for v in hostile)
+    query = f"SELECT ?text ?iri ?none WHERE {{ VALUES ?text {{ {values} }} BIND(IRI(CONCAT('http://e/', ENCODE_FOR_URI(?text), ',x')) AS ?iri) }}"
+    data = render(run_query(seed_store, query), "csv")
+    assert data.endswith(b"\r\n") and data.startswith(b"text,iri,none\r\n")
+    rows = list(csv.reader(io.StringIO(data.decode(), newline="")))
+    assert sorted(r[0] for r in rows[1:]) == sorted(hostile)
+    assert all(r[1].endswith(",x") and r[2] == "" for r in rows[1:])  # an IRI with a comma is quoted too
+    literal = render(run_query(seed_store, f"SELECT ?text WHERE {{ VALUES ?text {{ {values} }} }}"), "csv")
+    oxigraph = seed_store.query(f"SELECT ?text WHERE {{ VALUES ?text {{ {values} }} }}")
+    assert literal == oxigraph.serialize(format=ox.QueryResultsFormat.CSV)  # what Oxigraph writes, byte for byte
 
 
 def test_ask_prints_boolean_and_sets_exit_code() -> None:
