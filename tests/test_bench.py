@@ -29,7 +29,7 @@ def test_benchmark_smoke_at_the_smallest_size() -> None:
     steps = {row["step"]: row for row in rows}
     queries = {f"query:{name}" for name in [*named_queries(), "pledges-by-donor"]}
     assert set(steps) == {
-        "yaml", "build", "turtle", "aggregate", "join", "pagerank", "betweenness", "closeness", "html",
+        "yaml", "build", "floor", "turtle", "raw-dump", "aggregate", "join", "pagerank", "betweenness", "closeness", "html",
         "check", "check-edit", "load-edit", "check-pyshacl",
         "rdflib-load", "rdflib-turtle", "rdflib-aggregate", "rdflib-join", *queries,
     }  # fmt: skip
@@ -46,6 +46,8 @@ def test_benchmark_smoke_at_the_smallest_size() -> None:
     assert "| 1,000 | join |" in table({1000: rows})
     report = goals({1000: rows})
     assert "| check at 10k | 3 s | not run at this size | — |" in report
+    assert steps["floor"]["seconds"] >= steps["floor"]["yaml_s"] + steps["floor"]["load_s"] > 0
+    assert "| build at 100k against the floor | 2x | not run at this size | — |" in report
 
 
 def test_build_reports_progress_per_file(write_seeds, tmp_path: Path) -> None:
