@@ -4,7 +4,7 @@
 triples for CONSTRUCT and DESCRIBE — whichever engine gave it. Tables that are not SPARQL answers
 (rankings, money totals) become a :class:`QueryResult` too (:meth:`QueryResult.from_records`), so
 that every command prints through :func:`render`: an aligned table for people, and the W3C SPARQL
-1.1 result formats (CSV, TSV, JSON, written by Oxigraph) or Turtle for programs.
+1.1 result formats (CSV written here, TSV and JSON by Oxigraph) or Turtle for programs.
 
 Examples
 --------
@@ -199,7 +199,7 @@ def _csv(result: QueryResult) -> bytes:
 
 
 def _w3c_json(result: QueryResult) -> bytes:
-    """The W3C JSON results document of a SELECT answer (read back by Oxigraph for every format)."""
+    """The W3C JSON results document of a SELECT answer (read back by Oxigraph for TSV and JSON)."""
 
     def binding(term: Any) -> dict[str, str]:
         if isinstance(term, ox.NamedNode):
