@@ -34,7 +34,7 @@ import pyoxigraph as ox
 
 from graph.choices import RESULT_FORMATS, require
 from graph.errors import QueryError
-from graph.query.canonical import canonical_term
+from graph.query.canonical import canonical_rows
 from ontology.prefixes import PREFIXES, XSD_NS, compact
 
 __all__ = ["MAX_CELL", "QueryResult", "python_value", "render", "term_text"]
@@ -72,7 +72,7 @@ class QueryResult:
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
             rows = [list(solution) for solution in answer]
-            _canonicalize(rows, [(i, (lists or {}).get(v)) for i, v in enumerate(variables)])
+            canonical_rows(rows, [(lists or {}).get(v) for v in variables])
             return cls(form, variables, rows)
         return cls(form, triples=list(answer))
 
@@ -158,23 +158,6 @@ def _term(value: Any) -> Any:
     if isinstance(value, Decimal):
         return ox.Literal(f"{value:f}", datatype=ox.NamedNode(XSD_NS + "decimal"))
     return ox.Literal(str(value))
-
-
-def _canonicalize(rows: list[list[Any]], columns: list[tuple[int, str | None]]) -> None:
-    """Rewrite ``rows`` in place as :func:`canonical_term` would, visiting only what can change.
-
-    The cells of list columns are sorted; elsewhere only boolean literals can be rewritten. At
-    100k rows a call per cell cost more than the query it follows.
-    """
-    lists = [(i, separator) for i, separator in columns if separator]
-    others = [i for i, separator in columns if not separator]
-    for row in rows:
-        for i, separator in lists:
-            row[i] = canonical_term(row[i], separator)
-        for i in others:
-            term = row[i]
-            if type(term) is ox.Literal and term.value in ("1", "0") and term.datatype.value == _BOOLEAN:
-                row[i] = canonical_term(term)
 
 
 def _csv(result: QueryResult) -> bytes:
