@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate
-from bench.run import goals, run_size, table
+from bench.run import AGGREGATES, LISTINGS, goals, reasons, run_size, table
 from loaders import load_facts
 
 
@@ -30,6 +30,7 @@ def test_benchmark_smoke_at_the_smallest_size() -> None:
     queries = {f"query:{name}" for name in [*named_queries(), "pledges-by-donor"]}
     assert set(steps) == {
         "yaml", "build", "floor", "turtle", "raw-dump", "aggregate", "join", "pagerank", "betweenness", "closeness", "html",
+        "in-memory",
         "check", "check-edit", "load-edit", "check-pyshacl",
         "rdflib-load", "rdflib-turtle", "rdflib-aggregate", "rdflib-join", *queries,
     }  # fmt: skip
@@ -48,6 +49,14 @@ def test_benchmark_smoke_at_the_smallest_size() -> None:
     assert "| check at 10k | 3 s | not run at this size | — |" in report
     assert steps["floor"]["seconds"] >= steps["floor"]["yaml_s"] + steps["floor"]["load_s"] > 0
     assert "| build at 100k against the floor | 2x | not run at this size | — |" in report
+    assert all(steps[f"query:{name}"]["unordered_s"] > 0 for name in LISTINGS)
+    assert all(steps["in-memory"][f"{name}_s"] > 0 for name in (*AGGREGATES, *LISTINGS))
+    layers = [steps["check-edit"][f"{layer}_s"] for layer in ("facts", "store", "shapes")]
+    assert all(seconds > 0 for seconds in layers)
+    assert reasons({1000: rows}) == ""  # the reasons are about the 100k goals only
+    why = reasons({100_000: rows})
+    assert f"{steps['query:pledges-by-donor']['rows']:,} rows by one donor" in why
+    assert f"shapes on the whole store {layers[2]:.2f} s" in why
 
 
 def test_build_reports_progress_per_file(write_seeds, tmp_path: Path) -> None:
