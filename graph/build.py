@@ -48,9 +48,8 @@ from graph.export import dump
 from graph.files import write_atomic
 from loaders import FactSet, check_corpus, load_facts
 from loaders.errors import AidgraphError
-from loaders.rdf import facts_to_ntriples
+from loaders.rdf import load_into_store
 from loaders.text import printable
-from ontology import ontology_path
 
 __all__ = ["LOCK_WAIT", "BuildBusyError", "BuildResult", "build", "build_store"]
 
@@ -100,15 +99,9 @@ def build_store(
         positions = corpus.positions
         if articles is not None:
             articles.update(corpus.read)
-    data = "".join(facts_to_ntriples(facts, positions=positions)).encode()
-    if path is None:
-        store = ox.Store()
-        store.load(path=str(ontology_path()), format=ox.RdfFormat.TURTLE)
-        store.load(data, format=ox.RdfFormat.N_TRIPLES)
-    else:
-        store = ox.Store(str(path))
-        store.bulk_load(path=str(ontology_path()), format=ox.RdfFormat.TURTLE)
-        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+    store = ox.Store() if path is None else ox.Store(str(path))
+    load_into_store(store, facts, positions=positions, on_disk=path is not None)
+    if path is not None:
         store.optimize()
     return store, facts
 

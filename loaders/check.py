@@ -113,13 +113,8 @@ def _store(
     """The facts and the ontology in an in-memory Oxigraph store (parsed natively, no rdflib)."""
     import pyoxigraph as ox
 
-    from loaders.rdf import facts_to_ntriples
-    from ontology import ontology_path
+    from loaders.rdf import load_into_store
 
     store = ox.Store()
-    store.load(path=str(ontology_path()), format=ox.RdfFormat.TURTLE)
-    store.load(
-        "".join(facts_to_ntriples(facts, positions=positions)).encode(),
-        format=ox.RdfFormat.N_TRIPLES,
-    )
+    load_into_store(store, facts, positions=positions, on_disk=False)
     return store

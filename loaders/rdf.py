@@ -23,8 +23,10 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from loaders.facts import FactSet, Quote
@@ -35,6 +37,7 @@ from ontology.prefixes import AID_NS, EV_NS, PREFIXES, SRC_NS, XSD_NS
 from ontology.terms import ag
 
 if TYPE_CHECKING:
+    import pyoxigraph as ox
     from rdflib import Graph
 
 __all__ = [
@@ -45,6 +48,7 @@ __all__ = [
     "facts_to_graph",
     "facts_to_ntriples",
     "inference_iri",
+    "load_into_store",
     "new_graph",
 ]
 
@@ -188,6 +192,31 @@ def facts_to_ntriples(
         yield from _record(record, facts.scopes.get(fact_id) or ((stated, True) if stated else None))
         for quote in facts.evidence.get(fact_id, []):
             yield from _evidence(fact_id, quote, positions)
+
+
+def load_into_store(
+    store: ox.Store,
+    facts: FactSet,
+    *,
+    positions: Mapping[tuple[str, str], tuple[int, int]] | None = None,
+    on_disk: bool,
+) -> None:
+    """Load the ontology and the facts' triples into a new, empty ``store``.
+
+    The N-Triples go through a temporary file, written line by line, so the text of a large set
+    (226 MB at 100k pledges) is never whole in memory beside the records and the store. A store
+    ``on_disk`` is bulk-loaded (no transaction: it is new); one in memory takes Oxigraph's plain
+    load, about 10 % faster there.
+    """
+    import pyoxigraph as ox
+
+    load = store.bulk_load if on_disk else store.load
+    load(path=str(ontology_path()), format=ox.RdfFormat.TURTLE)
+    with tempfile.TemporaryDirectory(prefix="aidgraph-triples-") as folder:
+        triples = Path(folder) / "facts.nt"
+        with open(triples, "w", encoding="utf-8", newline="\n") as out:
+            out.writelines(facts_to_ntriples(facts, positions=positions))
+        load(path=str(triples), format=ox.RdfFormat.N_TRIPLES)
 
 
 def facts_to_graph(
