@@ -415,7 +415,8 @@ def _values(
         f"BIND(COALESCE({_strict(c, '?v', classes)}, false) AS ?ok{i})" for i, c in enumerate(constraints)
     )
     failed = " || ".join(f"!?ok{i}" for i in range(len(constraints)))
-    query = f"SELECT DISTINCT ?v {' '.join(f'?ok{i}' for i in range(len(constraints)))} WHERE {{ {where} {binds} FILTER({failed}) }}"
+    distinct = f"{{ SELECT DISTINCT ?v WHERE {{ {where} }} }}"  # each value tested once, not once per holder
+    query = f"SELECT ?v {' '.join(f'?ok{i}' for i in range(len(constraints)))} WHERE {{ {distinct} {binds} FILTER({failed}) }}"
     bad: dict[Any, list[Constraint]] = {}
     for row in store.query(query):
         for i, constraint in enumerate(constraints):
