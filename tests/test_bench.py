@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate
-from bench.run import AGGREGATES, LISTINGS, goals, reasons, run_size, table
+from bench.run import AGGREGATES, LISTINGS, _deadline, goals, reasons, run_size, table
 from loaders import load_facts
 
 
@@ -66,3 +66,17 @@ def test_build_reports_progress_per_file(write_seeds, tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     build(write_seeds(), tmp_path / "out", progress=lambda done, total: seen.append((done, total)))
     assert seen == [(1, 2), (2, 2)]
+
+
+def test_a_baseline_query_past_its_deadline_is_cut_off_and_the_alarm_is_cleared() -> None:
+    import signal
+    import time
+
+    started = time.perf_counter()
+    with pytest.raises(TimeoutError), _deadline(0.05):
+        while True:  # like rdflib's engine comparing row pairs for hours
+            pass
+    assert time.perf_counter() - started < 5
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    with _deadline(5):  # in time: nothing raised
+        pass
