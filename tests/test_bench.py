@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate
-from bench.run import AGGREGATES, LISTINGS, _deadline, goals, reasons, run_size, table
+from bench.run import AGGREGATES, LISTINGS, _deadline, goals, growth, reasons, run_size, table
 from loaders import load_facts
 
 
@@ -80,3 +80,14 @@ def test_a_baseline_query_past_its_deadline_is_cut_off_and_the_alarm_is_cleared(
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     with _deadline(5):  # in time: nothing raised
         pass
+
+
+def test_growth_names_the_steps_that_grow_faster_than_the_data() -> None:
+    results = {
+        1000: [{"step": "linear", "seconds": 1.0}, {"step": "square", "seconds": 1.0}, {"step": "tiny", "seconds": 0.01}],
+        10000: [{"step": "linear", "seconds": 10.0}, {"step": "square", "seconds": 100.0}, {"step": "tiny", "seconds": 9.0}],
+    }
+    text = growth(results)
+    assert "| linear | 10.0x |" in text and "| square | 100.0x |" in text
+    assert "| tiny | — |" in text  # under 0.05 s at the smaller size: no ratio
+    assert text.endswith("these grew more than 1.5 times faster than the data: square 100.0x.")
