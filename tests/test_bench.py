@@ -7,7 +7,16 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate
-from bench.run import AGGREGATES, LISTINGS, _deadline, goals, growth, reasons, run_size, table
+from bench.run import (
+    AGGREGATES,
+    LISTINGS,
+    _deadline,
+    goals,
+    growth,
+    reasons,
+    run_size,
+    table,
+)
 from loaders import load_facts
 
 
