@@ -29,6 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from loaders.errors import AidgraphError
 from loaders.facts import FactSet, Quote
 from loaders.records import Record, Source
 from loaders.values import canonical_decimal, date_precision
@@ -212,11 +213,25 @@ def load_into_store(
 
     load = store.bulk_load if on_disk else store.load
     load(path=str(ontology_path()), format=ox.RdfFormat.TURTLE)
-    with tempfile.TemporaryDirectory(prefix="aidgraph-triples-") as folder:
+    try:
+        scratch = tempfile.TemporaryDirectory(prefix="aidgraph-triples-")
+    except OSError as err:
+        raise _no_scratch(err) from None
+    with scratch as folder:
         triples = Path(folder) / "facts.nt"
-        with open(triples, "w", encoding="utf-8", newline="\n") as out:
-            out.writelines(facts_to_ntriples(facts, positions=positions))
+        try:
+            with open(triples, "w", encoding="utf-8", newline="\n") as out:
+                out.writelines(facts_to_ntriples(facts, positions=positions))
+        except OSError as err:
+            raise _no_scratch(err) from None
         load(path=str(triples), format=ox.RdfFormat.N_TRIPLES)
+
+
+def _no_scratch(err: OSError) -> AidgraphError:
+    return AidgraphError(
+        f"cannot write the triples to a temporary file in {tempfile.gettempdir()}: "
+        f"{err.strerror or err} (free space there, or point TMPDIR elsewhere)"
+    )
 
 
 def facts_to_graph(
