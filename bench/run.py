@@ -241,12 +241,12 @@ def step(name: str, work: Path) -> dict[str, object]:
 def _check_phases(seeds: Path, cache: Path) -> dict[str, float]:
     """The three layers of ``check_all`` timed apart, on the same files and cache."""
     from loaders import check_shapes, load_facts
-    from loaders.check import _store
+    from loaders.check import shapes_store
 
     started = time.perf_counter()
     facts = load_facts(seeds, cache_dir=cache)
     loaded = time.perf_counter()
-    store = _store(facts, None)
+    store = shapes_store(facts)
     stored = time.perf_counter()
     check_shapes(store, facts)
     done = time.perf_counter()

@@ -27,7 +27,7 @@ from loaders.shacl import Engine
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-__all__ = ["CheckReport", "check_all"]
+__all__ = ["CheckReport", "check_all", "shapes_store"]
 
 
 @dataclass
@@ -102,15 +102,15 @@ def check_all(
         ledger = coverage_of(facts, corpus_dir)
         report.problems.extend(ledger.problems)
         report.coverage = ledger if coverage else None
-    report.problems.extend(check_shapes(_store(facts, positions), facts, engine=shacl_engine))
+    report.problems.extend(check_shapes(shapes_store(facts, positions), facts, engine=shacl_engine))
     report.problems.sort()
     return report
 
 
-def _store(
-    facts: FactSet, positions: Mapping[tuple[str, str], tuple[int, int]] | None
+def shapes_store(
+    facts: FactSet, positions: Mapping[tuple[str, str], tuple[int, int]] | None = None
 ) -> ox.Store:
-    """The facts and the ontology in an in-memory Oxigraph store (parsed natively, no rdflib)."""
+    """The facts and the ontology in an in-memory Oxigraph store: what ``check`` runs the shapes on."""
     import pyoxigraph as ox
 
     from loaders.rdf import load_into_store

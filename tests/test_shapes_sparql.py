@@ -181,7 +181,7 @@ ILL_TYPED = {
 @pytest.mark.parametrize("name", sorted(ILL_TYPED))
 def test_ill_typed_literals_as_parsed_from_ntriples(write_seeds, name: str) -> None:
     """rdflib normalizes some lexical forms it parses; each engine reads the same N-Triples text."""
-    from loaders.check import _store
+    from loaders.check import shapes_store
     from loaders.rdf import facts_to_ntriples
 
     facts = load_facts(write_seeds())
@@ -198,7 +198,7 @@ def test_ill_typed_literals_as_parsed_from_ntriples(write_seeds, name: str) -> N
     graph.remove((None, None, None))
     graph.parse(ontology_path(), format="turtle")
     graph.parse(data=text, format="nt")
-    store = _store(facts, None)
+    store = shapes_store(facts)
     store.clear()
     store.load(path=str(ontology_path()), format=ox.RdfFormat.TURTLE)
     store.load(text.encode(), format=ox.RdfFormat.N_TRIPLES)
