@@ -39,22 +39,38 @@ from graph.cache import (
     MANIFEST_FILE,
     STORE_DIR,
     STORE_MANIFEST,
+    corpus_entry,
     fingerprint,
     manifest_bytes,
     pin_store,
+    read_inputs,
     with_articles,
 )
-from graph.export import dump
 from graph.files import write_atomic
+from graph.increment import (
+    INDEX_FILE,
+    BuildIndex,
+    build_context,
+    files_to_redo,
+    index_bytes,
+    patch_store,
+    quotes_by_file,
+    read_index,
+    read_turtle,
+)
+from graph.turtle import TurtleParts, prologue, turtle_part
 from loaders import FactSet, check_corpus, load_facts
 from loaders.errors import AidgraphError
-from loaders.rdf import load_into_store
+from loaders.rdf import facts_to_ntriples, load_into_store, ntriples_by_file
 from loaders.text import printable
 
 __all__ = ["LOCK_WAIT", "BuildBusyError", "BuildResult", "build", "build_store"]
 
 LOCK_WAIT = 120.0
 """Seconds a build waits for another build of the same directory to finish before giving up."""
+
+Positions = dict[tuple[str, str], tuple[int, int]]
+"""(source id, quote) → its character offsets in the article."""
 
 _STAGING = ".oxigraph-"
 _OLD = ".old-"
@@ -74,6 +90,8 @@ class BuildResult:
     fingerprint: str
     corpus: dict[str, str | None] | None = None
     """The articles read (file → SHA-256 of the bytes read, None if unreadable), with a corpus."""
+    rewritten: list[str] | None = None
+    """When the build updated the previous one: the fact files whose part it rewrote (else None)."""
 
 
 def build_store(
@@ -92,18 +110,28 @@ def build_store(
     told of each fact file read, and with ``cache_dir`` unchanged files are not read again (see
     :func:`loaders.facts.load_facts`).
     """
-    facts = load_facts(seeds_dir, progress=progress, cache_dir=cache_dir)
-    positions = None
-    if corpus_dir:
-        corpus = check_corpus(facts, corpus_dir)
-        positions = corpus.positions
-        if articles is not None:
-            articles.update(corpus.read)
+    facts, positions = _read_facts(seeds_dir, corpus_dir, progress, articles, cache_dir)
     store = ox.Store() if path is None else ox.Store(str(path))
-    load_into_store(store, facts, positions=positions, on_disk=path is not None)
+    load_into_store(store, facts_to_ntriples(facts, positions=positions), on_disk=path is not None)
     if path is not None:
         store.optimize()
     return store, facts
+
+
+def _read_facts(
+    seeds_dir: Path,
+    corpus_dir: Path | None,
+    progress: Callable[[int, int], None] | None,
+    articles: dict[str, str | None] | None,
+    cache_dir: Path | None,
+) -> tuple[FactSet, Positions | None]:
+    facts = load_facts(seeds_dir, progress=progress, cache_dir=cache_dir)
+    if not corpus_dir:
+        return facts, None
+    corpus = check_corpus(facts, corpus_dir)
+    if articles is not None:
+        articles.update(corpus.read)
+    return facts, corpus.positions
 
 
 def build(
@@ -116,6 +144,9 @@ def build(
 ) -> BuildResult:
     """Build the store and write ``oxigraph/``, ``aidgraph.ttl`` and ``manifest.json`` into ``out_dir``.
 
+    When ``out_dir`` holds a previous build, only the parts of the fact files an edit can have
+    changed are rewritten (see :mod:`graph.increment`); the result is the same as a clean build's.
+
     Raises
     ------
     BuildBusyError
@@ -127,21 +158,29 @@ def build(
         _remove_debris(out_dir)
         staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=out_dir))
         try:
-            key = fingerprint(seeds_dir)
+            key, digests = read_inputs(seeds_dir)
             articles: dict[str, str | None] = {}
-            store, facts = build_store(
-                seeds_dir, corpus_dir, path=staging, progress=progress, articles=articles, cache_dir=out_dir
-            )
+            facts, positions = _read_facts(seeds_dir, corpus_dir, progress, articles, out_dir)
             if fingerprint(seeds_dir) != key:  # the manifest must describe what was read
                 raise AidgraphError(f"the fact files changed while {printable(str(out_dir))} was built: build again")
             corpus = articles if corpus_dir is not None else None
             key = with_articles(key, corpus)
-            turtle = dump(store, "turtle")
+            context = build_context(facts, corpus_entry(corpus_dir, corpus))
+            index = read_index(out_dir / STORE_DIR)
+            previous = read_turtle(out_dir / GRAPH_FILE, index) if index is not None else None
+            quoted = quotes_by_file(facts)
+            redo = files_to_redo(index, facts, digests, quoted, context) if previous is not None else None
+            if index is None or previous is None or redo is None:
+                store, parts = _write_clean(staging, facts, positions)
+            else:
+                store, parts = _write_patched(out_dir / STORE_DIR, index, previous, staging, facts, positions, redo)
             del store  # close the staging store before it moves
+            turtle = parts.data()
             manifest = manifest_bytes(
                 key, facts.files, corpus is not None, corpus_dir=corpus_dir, corpus=corpus, store_id=uuid.uuid4().hex
             )
             (staging / STORE_MANIFEST).write_bytes(manifest)  # the store carries its own manifest
+            (staging / INDEX_FILE).write_bytes(index_bytes(facts, digests, quoted, context, parts.spans, turtle, parts.prologue))
             (out_dir / MANIFEST_FILE).unlink(missing_ok=True)  # the copy is stale until the end
             write_atomic(out_dir / GRAPH_FILE, turtle)
             _replace_directory(staging, out_dir / STORE_DIR)
@@ -151,7 +190,44 @@ def build(
             raise
         pinned = pin_store(out_dir / STORE_DIR)  # still under the lock: the store just built
     store = ox.Store.read_only(pinned or str(out_dir / STORE_DIR))
-    return BuildResult(store, facts, out_dir / GRAPH_FILE, key, corpus)
+    rewritten = None if redo is None else sorted(redo & set(facts.files))
+    return BuildResult(store, facts, out_dir / GRAPH_FILE, key, corpus, rewritten)
+
+
+def _write_clean(staging: Path, facts: FactSet, positions: Positions | None) -> tuple[ox.Store, TurtleParts]:
+    """A new store in ``staging`` and the Turtle file's parts, from every fact file."""
+    store = ox.Store(str(staging))
+    parts = TurtleParts(prologue())
+
+    def texts() -> Iterator[str]:
+        for file, text in ntriples_by_file(facts, positions=positions):
+            parts.add(file, turtle_part(text))
+            yield text
+
+    load_into_store(store, texts(), on_disk=True)
+    store.optimize()
+    return store, parts
+
+
+def _write_patched(
+    store_dir: Path,
+    index: BuildIndex,
+    previous: bytes,
+    staging: Path,
+    facts: FactSet,
+    positions: Positions | None,
+    redo: set[str],
+) -> tuple[ox.Store, TurtleParts]:
+    """The previous build's store and Turtle file with the parts of the files ``redo`` rewritten."""
+    texts = dict(ntriples_by_file(facts, positions=positions, only=redo))
+    parts = TurtleParts(previous[: index.prologue])
+    for file in facts.files:
+        offset, length = index.files[file].span if file not in texts else (0, 0)
+        parts.add(file, turtle_part(texts[file]) if file in texts else previous[offset : offset + length])
+    spans = [index.files[file].span for file in sorted(redo) if file in index.files]
+    staging.rmdir()  # the backup makes it
+    store = patch_store(str(store_dir), staging, [previous[o : o + n] for o, n in spans], texts.values())
+    return store, parts
 
 
 @contextmanager

@@ -38,12 +38,14 @@ __all__ = [
     "MANIFEST_FILE",
     "STORE_DIR",
     "STORE_MANIFEST",
+    "corpus_entry",
     "current_build",
     "fingerprint",
     "manifest_bytes",
     "pin_current_store",
     "pin_store",
     "read_corpus_digests",
+    "read_inputs",
     "with_articles",
 ]
 
@@ -84,22 +86,28 @@ def fingerprint(seeds_dir: Path, corpus: dict[str, str | None] | None = None) ->
     >>> fingerprint(seeds, {"a.txt": "00"}) == fingerprint(seeds, {"a.txt": "01"})
     False
     """
-    return with_articles(_inputs_key(seeds_dir), corpus)
+    return with_articles(read_inputs(seeds_dir)[0], corpus)
 
 
-def _inputs_key(seeds_dir: Path) -> str:
+def read_inputs(seeds_dir: Path) -> tuple[str, dict[str, str]]:
+    """The fingerprint of the seeds (without articles) and the SHA-256 of each fact file read.
+
+    Fact files are named as :func:`loaders.load_facts` names them (``str`` of their path).
+    """
     digest = hashlib.sha256(_FORMAT_VERSION.encode())
     digest.update(hashlib.sha256(ontology_path().read_bytes()).digest())
+    files: dict[str, str] = {}
     scan = scan_fact_files(seeds_dir) if seeds_dir.is_dir() else None
     for path in scan.files if scan else []:
         digest.update(path.relative_to(seeds_dir).as_posix().encode("utf-8", "surrogateescape") + b"\0")
         try:
-            digest.update(hashlib.sha256(read_regular(path, MAX_FILE_BYTES, "fact file")).digest())
+            files[str(path)] = hashlib.sha256(read_regular(path, MAX_FILE_BYTES, "fact file")).hexdigest()
+            digest.update(bytes.fromhex(files[str(path)]))
         except ReadRefused as err:
             digest.update(b"refused\0" + err.reason.encode())
     for path, reason in scan.refused if scan else []:
         digest.update(b"refused\0" + str(path).encode("utf-8", "surrogateescape") + b"\0" + reason.encode())
-    return digest.hexdigest()
+    return digest.hexdigest(), files
 
 
 def with_articles(key: str, corpus: dict[str, str | None] | None) -> str:
@@ -138,10 +146,15 @@ def manifest_bytes(
         "store_id": store_id,
         "fingerprint": key,
         "quote_positions": with_positions,
-        "corpus": None if corpus_dir is None else {"dir": str(corpus_dir.resolve()), "files": corpus or {}},
+        "corpus": corpus_entry(corpus_dir, corpus),
         "files": files,
     }
     return (json.dumps(manifest, indent=2) + "\n").encode()
+
+
+def corpus_entry(corpus_dir: Path | None, corpus: dict[str, str | None] | None) -> dict[str, Any] | None:
+    """The manifest's record of the articles a build read: their directory and digests (None without)."""
+    return None if corpus_dir is None else {"dir": str(corpus_dir.resolve()), "files": corpus or {}}
 
 
 def _is_current(manifest: Any, seeds_dir: Path) -> bool:

@@ -113,8 +113,8 @@ def shapes_store(
     """The facts and the ontology in an in-memory Oxigraph store: what ``check`` runs the shapes on."""
     import pyoxigraph as ox
 
-    from loaders.rdf import load_into_store
+    from loaders.rdf import facts_to_ntriples, load_into_store
 
     store = ox.Store()
-    load_into_store(store, facts, positions=positions, on_disk=False)
+    load_into_store(store, facts_to_ntriples(facts, positions=positions), on_disk=False)
     return store

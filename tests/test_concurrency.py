@@ -76,15 +76,15 @@ def test_error_facts_edited_during_a_build_are_not_swapped_in(tmp_path: Path, mo
 
     seeds = _seeds(tmp_path / "seeds", "1 billion")
     out = tmp_path / "out"
-    real = graph.build.build_store
+    real = graph.build.load_facts
 
     def edited_meanwhile(*args, **kwargs):
-        built = real(*args, **kwargs)
+        read = real(*args, **kwargs)
         facts = seeds / "facts.yaml"
         facts.write_text(facts.read_text().replace("1 billion", "2 billion"))
-        return built
+        return read
 
-    monkeypatch.setattr(graph.build, "build_store", edited_meanwhile)
+    monkeypatch.setattr(graph.build, "load_facts", edited_meanwhile)
     with pytest.raises(AidgraphError) as changed:
         graph.build.build(seeds, out)
     assert str(changed.value) == f"the fact files changed while {out} was built: build again"

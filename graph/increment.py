@@ -1,0 +1,215 @@
+"""What a build leaves beside its store so that the next one rewrites only what an edit changed.
+
+A build's store directory holds, beside its manifest, ``aidgraph-index.json``: the SHA-256 of
+each fact file read and where its part sits in ``aidgraph.ttl`` (see :mod:`graph.turtle`), the
+facts each file quotes that another file defines, every pledge's scope, the sources and the
+articles read. The next build of the same directory reads the facts as always (through the
+per-file record cache), then :func:`files_to_redo` says whose parts may have changed:
+
+* the files whose bytes changed, and the files that appeared or went;
+* the files defining a fact that such a file quotes (a mention), before or after the edit;
+* the files defining a pledge whose scope changed (a scope is derived across files).
+
+The new store is a copy of the previous one (Oxigraph's backup: hard links, at once) with those
+parts' old triples (parsed back from the previous Turtle file) removed and their new triples
+added (:func:`patch_store`); the Turtle file is the previous one with those parts replaced.
+Whatever can change every part makes the build a clean one instead: another version of the
+loader, of this code, of the ontology or shapes, or of pyoxigraph; a change to the sources, the
+articles read or where they are; an index or Turtle file that does not check out; or an edit
+that touches most of the parts (a clean build is faster then). Tests compare each kind of edit
+with a clean build, byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph.turtle import header
+from loaders import FactSet
+from loaders.paths import ReadRefused, read_regular
+from loaders.record_cache import loader_fingerprint
+
+__all__ = [
+    "INDEX_FILE",
+    "BuildIndex",
+    "build_context",
+    "files_to_redo",
+    "index_bytes",
+    "patch_store",
+    "quotes_by_file",
+    "read_index",
+    "read_turtle",
+]
+
+INDEX_FILE = "aidgraph-index.json"
+"""The index inside the store directory, written with the store's manifest."""
+MAX_INDEX_BYTES = 512 << 20
+"""An index larger than this is not read (about 40 MB at 300k pledges)."""
+MOST = 0.5
+"""Past this share of the Turtle file to rewrite, the build is a clean one."""
+
+
+@cache
+def code_version() -> str:
+    """A digest of everything that shapes a build's triples and Turtle besides the facts.
+
+    Examples
+    --------
+    >>> len(code_version())
+    64
+    """
+    from loaders import rdf
+
+    digest = hashlib.sha256(f"aidgraph build index 1\0{loader_fingerprint()}\0pyoxigraph {version('pyoxigraph')}\0".encode())
+    for path in (Path(rdf.__file__), Path(__file__).with_name("turtle.py"), Path(__file__)):
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class FilePart:
+    """One fact file as the previous build read it."""
+
+    sha256: str
+    span: tuple[int, int]
+    """(offset, length) of its part in the Turtle file."""
+    quotes: frozenset[str]
+    """Facts defined in other files that this file quotes."""
+
+
+@dataclass(frozen=True)
+class BuildIndex:
+    """What the previous build read and wrote (see the module's description)."""
+
+    context: dict[str, Any]
+    """What must be the same for a build to reuse this one: code, sources, articles."""
+    files: dict[str, FilePart]
+    scopes: dict[str, tuple[str, bool]]
+    turtle: tuple[str, int]
+    """SHA-256 and size of the Turtle file written."""
+    prologue: int
+    """Bytes of prefix lines and ontology the Turtle file begins with."""
+
+
+def build_context(facts: FactSet, corpus: dict[str, Any] | None) -> dict[str, Any]:
+    """What a build's parts depend on besides their own facts (``corpus``: the manifest's entry)."""
+    sources = {source_id: source.model_dump(mode="json") for source_id, source in sorted(facts.sources.items())}
+    return {"code": code_version(), "sources": sources, "corpus": corpus}
+
+
+def quotes_by_file(facts: FactSet) -> dict[str, set[str]]:
+    """Fact file → the facts defined in other files that its quotes (mentions) support."""
+    quoted: dict[str, set[str]] = {file: set() for file in facts.files}
+    for fact_id, quotes in facts.evidence.items():
+        home = facts.where[fact_id].path
+        for quote in quotes:
+            if quote.where.path != home:
+                quoted[quote.where.path].add(fact_id)
+    return quoted
+
+
+def index_bytes(
+    facts: FactSet,
+    digests: dict[str, str],
+    quoted: dict[str, set[str]],
+    context: dict[str, Any],
+    spans: dict[str, tuple[int, int]],
+    turtle: bytes,
+    prologue: int,
+) -> bytes:
+    """The index of a build that read ``facts`` (files with SHA-256 ``digests``, quoting ``quoted``) and wrote ``turtle``."""
+    index = {
+        "context": context,
+        "files": {
+            file: {"sha256": digests[file], "span": list(spans[file]), "quotes": sorted(quoted[file])}
+            for file in facts.files
+        },
+        "scopes": facts.scopes,  # in the order derived, which follows the ids
+        "turtle": [hashlib.sha256(turtle).hexdigest(), len(turtle)],
+        "prologue": prologue,
+    }
+    return (json.dumps(index, separators=(",", ":")) + "\n").encode()
+
+
+def read_index(store_dir: Path) -> BuildIndex | None:
+    """The index in ``store_dir``, or None when it is missing or not one this code wrote."""
+    try:
+        raw = json.loads(read_regular(store_dir / INDEX_FILE, MAX_INDEX_BYTES, "build index"))
+        files = {
+            str(file): FilePart(str(part["sha256"]), _span(part["span"]), frozenset(map(str, part["quotes"])))
+            for file, part in raw["files"].items()
+        }
+        scopes = {str(fact_id): (str(scope), bool(stated)) for fact_id, (scope, stated) in raw["scopes"].items()}
+        sha, size = raw["turtle"]
+        return BuildIndex(raw["context"], files, scopes, (str(sha), int(size)), int(raw["prologue"]))
+    except (ReadRefused, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _span(value: Any) -> tuple[int, int]:
+    offset, length = (int(v) for v in value)
+    if offset < 0 or length < 0:
+        raise ValueError("negative span")
+    return offset, length
+
+
+def read_turtle(path: Path, index: BuildIndex) -> bytes | None:
+    """The Turtle file at ``path`` if it is exactly the one ``index`` describes, else None."""
+    sha, size = index.turtle
+    try:
+        data = read_regular(path, size, "Turtle file")
+    except ReadRefused:
+        return None
+    return data if len(data) == size and hashlib.sha256(data).hexdigest() == sha else None
+
+
+def files_to_redo(
+    index: BuildIndex | None,
+    facts: FactSet,
+    digests: dict[str, str],
+    quoted: dict[str, set[str]],
+    context: dict[str, Any],
+) -> set[str] | None:
+    """The fact files (now or before) whose Turtle parts and triples may differ from ``index``'s build.
+
+    None when the build must be a clean one (see the module's description).
+    """
+    if index is None or index.context != context:
+        return None
+    before, now = index.files, set(facts.files)
+    changed = {file for file in before.keys() | now if file not in before or before[file].sha256 != digests.get(file)}
+    facts_touched = {fact_id for file in changed if file in before for fact_id in before[file].quotes}
+    facts_touched |= {fact_id for file in changed & now for fact_id in quoted[file]}
+    facts_touched |= {
+        fact_id
+        for fact_id in index.scopes.keys() | facts.scopes.keys()
+        if index.scopes.get(fact_id) != facts.scopes.get(fact_id)
+    }
+    redo = changed | {facts.where[fact_id].path for fact_id in facts_touched if fact_id in facts.where}
+    rewritten = sum(before[file].span[1] for file in redo if file in before)
+    return redo if rewritten <= MOST * max(1, index.turtle[1] - index.prologue) else None
+
+
+def patch_store(previous: str, target: Path, removed: Iterable[bytes], added: Iterable[str]) -> ox.Store:
+    """A copy of the store at ``previous`` in the new directory ``target``, with triples replaced.
+
+    ``removed`` are Turtle parts of the previous build (without prefix lines) whose triples go,
+    ``added`` N-Triples texts whose triples come in their place.
+    """
+    ox.Store.read_only(previous).backup(str(target))
+    store = ox.Store(str(target))
+    for part in removed:
+        for quad in ox.parse(header() + part, format=ox.RdfFormat.TURTLE):
+            store.remove(quad)
+    for text in added:
+        store.extend(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    return store
