@@ -150,9 +150,20 @@ def read_index(store_dir: Path) -> BuildIndex | None:
         }
         scopes = {str(fact_id): (str(scope), bool(stated)) for fact_id, (scope, stated) in raw["scopes"].items()}
         sha, size = raw["turtle"]
-        return BuildIndex(raw["context"], files, scopes, (str(sha), int(size)), int(raw["prologue"]))
+        index = BuildIndex(raw["context"], files, scopes, (str(sha), int(size)), int(raw["prologue"]))
     except (ReadRefused, ValueError, KeyError, TypeError, AttributeError):
         return None
+    return index if _tiles(index) else None
+
+
+def _tiles(index: BuildIndex) -> bool:
+    """Do the files' parts follow one another from the prologue to the end of the Turtle file?"""
+    end = index.prologue
+    for part in index.files.values():
+        if part.span[0] != end:
+            return False
+        end += part.span[1]
+    return end == index.turtle[1]
 
 
 def _span(value: Any) -> tuple[int, int]:

@@ -63,10 +63,15 @@ def test_benchmark_smoke_at_the_smallest_size() -> None:
     assert all(steps["in-memory"][f"{name}_s"] > 0 for name in (*AGGREGATES, *LISTINGS))
     layers = [steps["check-edit"][f"{layer}_s"] for layer in ("facts", "store", "shapes")]
     assert all(seconds > 0 for seconds in layers)
+    assert steps["build-edit"]["rewritten"] is None  # one file of 1k pledges is most of the parts: a clean build
+    assert steps["build-edit"]["files"] == 2
     assert reasons({1000: rows}) == ""  # the reasons are about the 100k goals only
-    why = reasons({100_000: rows})
+    assert reasons({100_000: rows}) == ""  # and only about goals missed
+    slow = [{**row, "seconds": 99.0} if row["step"] in ("check-edit", "query:pledges-by-donor") else row for row in rows]
+    why = reasons({100_000: slow})
     assert f"{steps['query:pledges-by-donor']['rows']:,} rows by one donor" in why
     assert f"shapes on the whole store {layers[2]:.2f} s" in why
+    assert "build after a one-file edit" not in why
 
 
 def test_build_reports_progress_per_file(write_seeds, tmp_path: Path) -> None:

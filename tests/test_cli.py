@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -32,6 +33,17 @@ def test_build_writes_turtle_and_prints_summary(runner: CliRunner, write_seeds, 
     graph = Graph().parse(out / "aidgraph.ttl")
     assert graph.value(entity_iri("dfc-sv"), AG.pledgedBy) == entity_iri("dfc")
     assert (out / "manifest.json").is_file()
+
+
+def test_build_again_says_how_much_it_rewrote(runner: CliRunner, tmp_path: Path) -> None:
+    seeds, out = tmp_path / "seeds", tmp_path / "out"
+    shutil.copytree(ROOT / "seeds", seeds)
+    runner.invoke(cli, ["build", "--seeds", str(seeds), "--out", str(out)])
+    facts = seeds / "facts" / "reuters-kelly-mexico-2017.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("label: ", "label: The ", 1), encoding="utf-8")
+    result = runner.invoke(cli, ["build", "--seeds", str(seeds), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == f"Wrote {out / 'aidgraph.ttl'} (updated: 1 of 9 fact files rewritten)"
 
 
 def test_error_build_prints_every_problem_and_writes_nothing(runner: CliRunner, write_seeds, tmp_path: Path) -> None:

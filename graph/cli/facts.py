@@ -36,6 +36,8 @@ def build(seeds: Path, corpus: Path | None, out: Path, quiet: bool) -> None:
     Writes OUT/aidgraph.ttl (facts and ontology, in Turtle) and the Oxigraph store OUT/oxigraph
     that other commands reuse, atomically: when the facts hold any problem, every problem is
     listed and nothing is written. With --corpus, each quote records where it sits in its article.
+    Building OUT again after an edit rewrites only the fact files' parts the edit can change;
+    the result is byte for byte what a build into an empty directory gives.
 
     \b
     Examples:
@@ -46,7 +48,11 @@ def build(seeds: Path, corpus: Path | None, out: Path, quiet: bool) -> None:
 
     with progress_bar("Reading facts", quiet) as progress:
         result = graph.build_graph(seeds, out, corpus, progress=progress)
-    click.echo(f"Wrote {result.graph_path}")
+    if result.rewritten is None:
+        click.echo(f"Wrote {result.graph_path}")
+    else:
+        files = len(result.facts.files)
+        click.echo(f"Wrote {result.graph_path} (updated: {len(result.rewritten)} of {files} fact files rewritten)")
     for line in graph.summarize(result.store).lines():
         click.echo(f"  {line}")
 

@@ -1,0 +1,196 @@
+"""A build after an edit rewrites only what the edit can change, and equals a clean build byte for byte.
+
+Each test edits a copy of the project's seeds, builds the same directory again (which updates the
+previous build) and builds a fresh directory from the same seeds, then compares every output:
+the Turtle file, the manifest (but for the store's id), the build index and the store's triples.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from graph.build import build
+from graph.cache import GRAPH_FILE, MANIFEST_FILE, STORE_DIR
+from graph.increment import INDEX_FILE
+
+ROOT = Path(__file__).resolve().parents[1]
+FACTS = "facts/us-billions-southern-mexico-2018.yaml"
+PLACES = "entities/places.yaml"
+EXAMINER = "facts/examiner-amlo-visit-2020.yaml"
+REUTERS = "facts/reuters-kelly-mexico-2017.yaml"
+RELABEL = ("label: Mexican development plan for southern Mexico and Central America", "label: A development plan for southern Mexico")
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    copy = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", copy)
+    return copy
+
+
+def _edit(seeds: Path, name: str, old: str, new: str) -> None:
+    path = seeds / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _outputs(out: Path) -> dict[str, object]:
+    manifest = json.loads((out / MANIFEST_FILE).read_text())
+    manifest.pop("store_id")
+    store = ox.Store.read_only(str(out / STORE_DIR))
+    triples = sorted(str(quad.triple) for quad in store)
+    return {
+        "turtle": (out / GRAPH_FILE).read_bytes(),
+        "manifest": manifest,
+        "index": (out / STORE_DIR / INDEX_FILE).read_bytes(),
+        "triples": triples,
+    }
+
+
+def _rebuilt_and_clean(
+    seeds: Path, tmp_path: Path, edit: Callable[[], object], corpus: Path | None = None
+) -> tuple[list[str] | None, dict[str, object], dict[str, object]]:
+    """Build, edit, build again into the same directory and into a new one: what was rewritten, both outputs."""
+    out = tmp_path / "out"
+    assert build(seeds, out, corpus).rewritten is None  # the first build is a clean one
+    edit()
+    rewritten = build(seeds, out, corpus).rewritten
+    return rewritten, _outputs(out), _outputs(build(seeds, tmp_path / "clean", corpus).graph_path.parent)
+
+
+def _seed_file(seeds: Path, name: str) -> str:
+    return str(seeds / name)
+
+
+def test_an_edit_to_one_fact_rewrites_its_file_alone(seeds: Path, tmp_path: Path) -> None:
+    edit = partial(_edit, seeds, FACTS, *RELABEL)
+    rewritten, updated, clean = _rebuilt_and_clean(seeds, tmp_path, edit)
+    assert rewritten == [_seed_file(seeds, FACTS)]
+    assert updated == clean
+    assert b"A development plan for southern Mexico" in updated["turtle"]  # type: ignore[operator]
+
+
+def test_an_edit_with_the_corpus_keeps_every_quote_position(seeds: Path, tmp_path: Path, corpus_dir: Path) -> None:
+    edit = partial(_edit, seeds, FACTS, *RELABEL)
+    rewritten, updated, clean = _rebuilt_and_clean(seeds, tmp_path, edit, corpus_dir)
+    assert rewritten == [_seed_file(seeds, FACTS)]
+    assert updated == clean
+    assert b"oa:start" in updated["turtle"]  # type: ignore[operator]
+
+
+def test_a_place_moved_rewrites_the_files_whose_scopes_it_changes(seeds: Path, tmp_path: Path) -> None:
+    """Whether southern Mexico is in Mexico decides the scope of pledges defined in another file."""
+    edit = partial(_edit, seeds, PLACES, "aliases: [South Mexico]\n    within: mx\n", "aliases: [South Mexico]\n")
+    rewritten, updated, clean = _rebuilt_and_clean(seeds, tmp_path, edit)
+    assert rewritten == sorted([_seed_file(seeds, PLACES), _seed_file(seeds, FACTS)])
+    assert updated == clean
+    domestic = "<https://w3id.org/aidgraph/id/mexico-southern-development-30bn> <https://w3id.org/aidgraph/ontology#scope> <https://w3id.org/aidgraph/ontology#Domestic>"
+    assert domestic not in updated["triples"]  # no longer derived: the place is in no country
+
+
+MENTION = (
+    "mentions:\n  - about: remain-in-mexico\n"
+    "    quote: that would not be possible without the help of President Lopez Obrador with the Migrant Protection plan\n"
+)
+
+
+ADDED = "  - about: alliance-for-prosperity-funding\n    quote: the help of President\n"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "quoted"),
+    [
+        pytest.param(MENTION, MENTION.replace(" with the Migrant Protection plan", ""), [FACTS], id="quote shortened"),
+        pytest.param(MENTION, "", [FACTS], id="mention removed"),
+        pytest.param(MENTION, MENTION + ADDED, [FACTS, REUTERS], id="mention added"),
+    ],
+)
+def test_a_mention_rewrites_the_files_defining_the_facts_it_quotes(
+    seeds: Path, tmp_path: Path, old: str, new: str, quoted: list[str]
+) -> None:
+    rewritten, updated, clean = _rebuilt_and_clean(seeds, tmp_path, partial(_edit, seeds, EXAMINER, old, new))
+    assert rewritten == sorted(_seed_file(seeds, name) for name in [EXAMINER, *quoted])
+    assert updated == clean
+
+
+def test_a_file_added_or_removed_is_a_part_added_or_removed(seeds: Path, tmp_path: Path) -> None:
+    added = seeds / "facts" / "a-new-article.yaml"
+    add = partial(
+        added.write_text,
+        "organizations:\n  - id: a-new-group\n    label: A new group\n    based_in: us\n    evidence:\n"
+        "      - source: examiner-amlo-visit-2020\n        quote: the Migration Policy Institute\n",
+        encoding="utf-8",
+    )
+    rewritten, updated, clean = _rebuilt_and_clean(seeds, tmp_path, add)
+    assert rewritten == [str(added)]
+    assert updated == clean
+    out = tmp_path / "out"
+    added.unlink()
+    assert build(seeds, out).rewritten == []
+    assert _outputs(out) == _outputs(build(seeds, tmp_path / "clean-again").graph_path.parent)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda out: (out / GRAPH_FILE).write_bytes(b"# edited by hand\n"), id="turtle file edited"),
+        pytest.param(lambda out: (out / GRAPH_FILE).unlink(), id="turtle file removed"),
+        pytest.param(lambda out: (out / STORE_DIR / INDEX_FILE).write_text("{"), id="index damaged"),
+        pytest.param(lambda out: (out / STORE_DIR / INDEX_FILE).write_text('{"files": 3}'), id="index of another shape"),
+        pytest.param(lambda out: (out / STORE_DIR / INDEX_FILE).unlink(), id="index removed"),
+        pytest.param(lambda out: _shift_a_part(out / STORE_DIR / INDEX_FILE), id="parts that overlap"),
+    ],
+)
+def test_a_previous_build_that_does_not_check_out_gives_a_clean_build(
+    seeds: Path, tmp_path: Path, damage: Callable[[Path], object]
+) -> None:
+    out = tmp_path / "out"
+    build(seeds, out)
+    damage(out)
+    _edit(seeds, FACTS, *RELABEL)
+    assert build(seeds, out).rewritten is None
+    assert _outputs(out) == _outputs(build(seeds, tmp_path / "clean").graph_path.parent)
+
+
+def _shift_a_part(index: Path) -> None:
+    data = json.loads(index.read_text())
+    part = next(iter(data["files"].values()))
+    part["span"] = [part["span"][0] + 1, part["span"][1]]
+    index.write_text(json.dumps(data))
+
+
+def test_a_changed_source_or_corpus_gives_a_clean_build(seeds: Path, tmp_path: Path, corpus_dir: Path) -> None:
+    out = tmp_path / "out"
+    build(seeds, out)
+    assert build(seeds, out, corpus_dir).rewritten is None  # the quotes' positions are new
+    assert build(seeds, out, corpus_dir).rewritten == []  # nothing changed: every part is copied
+    text = (seeds / "sources.yaml").read_text(encoding="utf-8")
+    (seeds / "sources.yaml").write_text(text.replace("title: ", "title: The ", 1), encoding="utf-8")
+    assert build(seeds, out, corpus_dir).rewritten is None
+    assert _outputs(out) == _outputs(build(seeds, tmp_path / "clean", corpus_dir).graph_path.parent)
+
+
+def test_a_failed_update_leaves_the_previous_build(seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import graph.build
+
+    out = tmp_path / "out"
+    build(seeds, out)
+    before = _outputs(out)
+    _edit(seeds, FACTS, *RELABEL)
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(graph.build, "patch_store", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(seeds, out)
+    assert _outputs(out) == before
+    assert sorted(p.name for p in out.iterdir()) == [GRAPH_FILE, MANIFEST_FILE, STORE_DIR, "records"]
