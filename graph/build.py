@@ -170,10 +170,16 @@ def build(
             previous = read_turtle(out_dir / GRAPH_FILE, index) if index is not None else None
             quoted = quotes_by_file(facts)
             redo = files_to_redo(index, facts, digests, quoted, context) if previous is not None else None
-            if index is None or previous is None or redo is None:
+            store = parts = None
+            if index is not None and previous is not None and redo is not None:
+                try:
+                    store, parts = _write_patched(out_dir / STORE_DIR, index, previous, staging, facts, positions, redo)
+                except OSError:  # the previous store cannot be opened or copied: build afresh
+                    shutil.rmtree(staging, ignore_errors=True)
+                    staging.mkdir()
+                    redo = None
+            if store is None or parts is None:
                 store, parts = _write_clean(staging, facts, positions)
-            else:
-                store, parts = _write_patched(out_dir / STORE_DIR, index, previous, staging, facts, positions, redo)
             del store  # close the staging store before it moves
             turtle = parts.data()
             manifest = manifest_bytes(

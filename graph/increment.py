@@ -15,9 +15,9 @@ parts' old triples (parsed back from the previous Turtle file) removed and their
 added (:func:`patch_store`); the Turtle file is the previous one with those parts replaced.
 Whatever can change every part makes the build a clean one instead: another version of the
 loader, of this code, of the ontology or shapes, or of pyoxigraph; a change to the sources, the
-articles read or where they are; an index or Turtle file that does not check out; or an edit
-that touches most of the parts (a clean build is faster then). Tests compare each kind of edit
-with a clean build, byte for byte.
+articles read or where they are; an index or Turtle file that does not check out, or a
+previous store that cannot be opened; or an edit that touches most of the parts (a clean build
+is faster then). Tests compare each kind of edit with a clean build, byte for byte.
 """
 
 from __future__ import annotations
@@ -151,8 +151,8 @@ def read_index(store_dir: Path) -> BuildIndex | None:
         scopes = {str(fact_id): (str(scope), bool(stated)) for fact_id, (scope, stated) in raw["scopes"].items()}
         sha, size = raw["turtle"]
         index = BuildIndex(raw["context"], files, scopes, (str(sha), int(size)), int(raw["prologue"]))
-    except (ReadRefused, ValueError, KeyError, TypeError, AttributeError):
-        return None
+    except (ReadRefused, ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError):
+        return None  # OverflowError: a span of Infinity; RecursionError: JSON nested past Python's stack
     return index if _tiles(index) else None
 
 

@@ -147,6 +147,9 @@ def test_a_file_added_or_removed_is_a_part_added_or_removed(seeds: Path, tmp_pat
         pytest.param(lambda out: (out / STORE_DIR / INDEX_FILE).write_text('{"files": 3}'), id="index of another shape"),
         pytest.param(lambda out: (out / STORE_DIR / INDEX_FILE).unlink(), id="index removed"),
         pytest.param(lambda out: _shift_a_part(out / STORE_DIR / INDEX_FILE), id="parts that overlap"),
+        pytest.param(lambda out: _set_prologue(out / STORE_DIR / INDEX_FILE, "Infinity"), id="index with Infinity"),
+        pytest.param(lambda out: (out / STORE_DIR / INDEX_FILE).write_text("[" * 200_000), id="index nested deeply"),
+        pytest.param(lambda out: (out / STORE_DIR / "CURRENT").unlink(), id="store damaged"),
     ],
 )
 def test_a_previous_build_that_does_not_check_out_gives_a_clean_build(
@@ -158,6 +161,12 @@ def test_a_previous_build_that_does_not_check_out_gives_a_clean_build(
     _edit(seeds, FACTS, *RELABEL)
     assert build(seeds, out).rewritten is None
     assert _outputs(out) == _outputs(build(seeds, tmp_path / "clean").graph_path.parent)
+
+
+def _set_prologue(index: Path, value: str) -> None:
+    data = json.loads(index.read_text())
+    data["prologue"] = "PROLOGUE"
+    index.write_text(json.dumps(data).replace('"PROLOGUE"', value))
 
 
 def _shift_a_part(index: Path) -> None:
