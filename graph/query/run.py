@@ -100,7 +100,8 @@ def run_query(
     engine = as_engine(engine)
     if named is not None:
         definition = get_named(named)
-        text, bindings = definition.text, bind_parameters(definition, dict(params or {}))
+        bindings = bind_parameters(definition, dict(params or {}))
+        text = definition.text_for(bindings)
         _require_known(engine, definition, bindings)
     elif params:
         raise QueryError("--param applies to named queries only; write values into an ad-hoc query")
