@@ -223,4 +223,8 @@ def patch_store(previous: str, target: Path, removed: Iterable[bytes], added: It
             store.remove(quad)
     for text in added:
         store.extend(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    # Written out of the write-ahead log: the next update backs this store up from a read-only
+    # open, and a backup made so holds only what is flushed (without this, a second update lost
+    # the first's changes).
+    store.flush()
     return store

@@ -96,6 +96,18 @@ def test_a_place_moved_rewrites_the_files_whose_scopes_it_changes(seeds: Path, t
     assert domestic not in updated["triples"]  # no longer derived: the place is in no country
 
 
+def test_successive_edits_each_equal_a_clean_build(seeds: Path, tmp_path: Path) -> None:
+    """Each update starts from the previous update's store, whose last writes must all be there."""
+    out = tmp_path / "out"
+    build(seeds, out)
+    label = RELABEL[0]
+    for n in range(3):
+        _edit(seeds, FACTS, label, f"label: Development plan, edit {n}")
+        label = f"label: Development plan, edit {n}"
+        assert build(seeds, out).rewritten == [_seed_file(seeds, FACTS)]
+        assert _outputs(out) == _outputs(build(seeds, tmp_path / f"clean-{n}").graph_path.parent), n
+
+
 MENTION = (
     "mentions:\n  - about: remain-in-mexico\n"
     "    quote: that would not be possible without the help of President Lopez Obrador with the Migrant Protection plan\n"
