@@ -48,7 +48,7 @@ from loaders.records import (
 from loaders.text import did_you_mean
 from loaders.yamlsource import YamlDocument, read_yaml
 
-__all__ = ["FactSet", "Inference", "Quote", "Waiver", "inference_lines", "load_facts"]
+__all__ = ["FactSet", "Inference", "Quote", "Waiver", "collector_paused", "inference_lines", "load_facts"]
 
 _PLACES = frozenset({"country", "region"})
 REFERENCES: dict[str, tuple[frozenset[str], str]] = {
@@ -162,7 +162,7 @@ def load_facts(
     paths = scan.files
     if not paths and not scan.refused:
         raise FactError([Problem(Location(str(seeds_dir)), "no fact files (*.yaml) in this directory")])
-    with _collector_paused():
+    with collector_paused():
         loader = _Loader()
         loader.problems.extend(Problem(Location(str(path)), reason) for path, reason in scan.refused)
         cache = RecordCache(cache_dir) if cache_dir is not None else None
@@ -183,13 +183,14 @@ def load_facts(
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Generator[None, None, None]:
+def collector_paused() -> Generator[None, None, None]:
     """Python's cyclic garbage collector off while loading, back as it was afterwards.
 
     Loading allocates millions of objects that all live on, so each generation-2 collection scans
     everything loaded so far for nothing: at 100k pledges, 57 full collections took 18 s of a 37 s
     build. After a load the survivors are frozen (moved out of the collector's sight) so later
-    collections do not scan them either; refcounting frees them as usual.
+    collections do not scan them either; refcounting frees them as usual. The money totals of
+    100k pledges pause it too (:func:`graph.summary.summarize`: 2.1 s with it, 0.7 s without).
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -436,17 +437,21 @@ class _Loader:
         for mention, entry, quote_where in self.mentions:
             if self._known(mention.about, partial(entry.at, "about"), f"mention of {mention.about!r}", None, "fact"):
                 self.facts.evidence[mention.about].append(Quote(mention.source or "", mention.quote, quote_where))
-        for record_id, record in self.facts.records.items():
+        records = self.facts.records
+        for record_id, record in records.items():
             entry = self.entries[record_id]
-            name = f"{record.kind} {record_id!r}"
             for field_name, (kinds, noun) in _references(type(record)):
                 value = getattr(record, field_name)
                 targets = value if isinstance(value, list) else [value] if value else []
                 for i, target in enumerate(targets):
+                    known = records.get(target)
+                    if known is not None and known.kind in kinds:
+                        continue  # the common case, checked without building a message's parts
                     at = partial(entry.at, field_name, i) if isinstance(value, list) else partial(entry.at, field_name)
-                    self._known(target, at, name, kinds, noun, field_name)
+                    self._known(target, at, f"{record.kind} {record_id!r}", kinds, noun, field_name)
             if not record.evidence and record_id not in mentioned:
-                self.problems.append(Problem(entry.at(), f"{name}: no evidence (add a quote under 'evidence:')"))
+                message = f"{record.kind} {record_id!r}: no evidence (add a quote under 'evidence:')"
+                self.problems.append(Problem(entry.at(), message))
         self._check_cycles("part_of", "is part of itself through")
         self._check_cycles("includes", "includes itself through")
         self._check_inferred()
@@ -488,7 +493,8 @@ class _Loader:
             derived = derive_scope(pledge, records)
             if pledge.scope is not None:
                 if derived is not None and derived[0] != pledge.scope:
-                    message = f"pledge {pledge.id!r}: scope {pledge.scope!r} contradicts the facts: {derived[1]}"
+                    why = scope_reason(*derived, records)
+                    message = f"pledge {pledge.id!r}: scope {pledge.scope!r} contradicts the facts: {why}"
                     self.problems.append(Problem(self.entries[pledge.id].at("scope"), message))
                 self.facts.scopes[pledge.id] = (pledge.scope, True)
             elif derived is not None:
@@ -583,7 +589,9 @@ class _Loader:
         records = self.facts.records
         links = nx.DiGraph()
         for record_id, record in records.items():
-            value = getattr(record, field_name, None)
+            if field_name not in type(record).model_fields:
+                continue  # asked first: pydantic's lookup of a missing attribute is slow
+            value = getattr(record, field_name)
             if value is None:
                 continue
             for target in value if isinstance(value, list) else [value]:
@@ -616,8 +624,9 @@ def inference_lines(facts: FactSet) -> list[str]:
     return [i.line() for i in sorted(facts.inferences, key=lambda i: (i.where, i.field))]
 
 
-def derive_scope(pledge: Pledge, records: dict[str, Record]) -> tuple[str, str] | None:
-    """``(scope, why)`` when the facts tell whether the pledge's money crosses a border, else None.
+def derive_scope(pledge: Pledge, records: dict[str, Record]) -> tuple[str, str, set[str]] | None:
+    """``(scope, donor's country, recipients' countries)`` when the facts tell whether the pledge's
+    money crosses a border, else None (:func:`scope_reason` words why, when a message needs it).
 
     The donor's country is the donor itself (a country) or the country an agency belongs to
     (``agency_of``); a recipient's countries are the country itself, the country a region lies
@@ -634,13 +643,18 @@ def derive_scope(pledge: Pledge, records: dict[str, Record]) -> tuple[str, str] 
         places |= countries
     if donor not in records or not places or not places <= records.keys():
         return None
-    donor_name = records[donor].label
-    where = ", ".join(sorted(records[c].label for c in places))
     if places == {donor}:
-        return "domestic", f"the donor's country is {donor_name} and the money stays in {where} (domestic)"
+        return "domestic", donor, places
     if donor not in places:
-        return "cross-border", f"the donor's country is {donor_name} and the money goes to {where} (cross-border)"
+        return "cross-border", donor, places
     return None
+
+
+def scope_reason(scope: str, donor: str, places: set[str], records: dict[str, Record]) -> str:
+    """Why :func:`derive_scope` found ``scope``, in words, for a message."""
+    where = ", ".join(sorted(records[c].label for c in places))
+    goes = "stays in" if scope == "domestic" else "goes to"
+    return f"the donor's country is {records[donor].label} and the money {goes} {where} ({scope})"
 
 
 def _country_of(actor: str, records: dict[str, Record]) -> str | None:
