@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import cli
-from graph.errors import AnalysisError
+from graph.errors import AidgraphWarning, AnalysisError
 from graph.network.flows import explain_totals, flow_totals, money_total, read_money
 from graph.store import open_store
 from loaders import FactError, check_shapes, facts_to_graph, load_facts
@@ -105,6 +105,19 @@ def test_error_stated_scope_contradicts_the_facts(write_seeds) -> None:
         (
             f"{seeds / 'mx.yaml'}:19:12: pledge 'mx-plan': scope 'cross-border' contradicts the facts: "
             "the donor's country is Mexico and the money stays in Mexico (domestic)"
+        )
+    ]
+
+
+def test_error_stated_scope_contradicts_cross_border_money(write_seeds) -> None:
+    text = MEXICO.replace("recipient: south", "recipient: gt").replace(
+        "regions:", "  - id: gt\n    label: Guatemala\n    iso_code: GT\n    evidence: [x]\nregions:"
+    )
+    seeds = write_seeds({"mx.yaml": text + "    scope: domestic\n"})
+    assert _problems(seeds) == [
+        (
+            f"{seeds / 'mx.yaml'}:23:12: pledge 'mx-plan': scope 'domestic' contradicts the facts: "
+            "the donor's country is Mexico and the money goes to Guatemala (cross-border)"
         )
     ]
 
@@ -411,3 +424,109 @@ def test_a_sankey_with_most_draws_the_largest_flows_and_says_so(write_seeds) -> 
     # dfc→sv ($1 B) and us→gt ($7 M) are drawn; us→sv ($5 M) and us→hn ($3 M) are not (plotly.js itself
     # names every country, so look for the figure's node labels: "Name<br>amount", JSON-escaped)
     assert "Guatemala\\u003cbr" in page and "Honduras\\u003cbr" not in page
+
+
+# The money queries as one group of patterns each: the plain reading of what read_money asks,
+# which flows.py writes as sub-SELECTs for speed. Both must give the same rows.
+_PLAIN_CLASS = "BIND(STRAFTER(STR({t}), STR(ag:)) AS {c})"
+PLAIN_PLEDGE_QUERY = f"""
+SELECT ?id ?label ?amount ?currency ?qualifier ?scope ?year ?body ?bodyLabel ?bodyClass
+       ?country ?countryLabel ?program ?programLabel ?programClass WHERE {{
+  ?id a ag:Pledge ; rdfs:label ?label ; ag:amount ?amount ; ag:currency ?currency ; ag:pledgedBy ?body .
+  ?body rdfs:label ?bodyLabel ; a ?bodyType . FILTER(STRSTARTS(STR(?bodyType), STR(ag:)))
+  {_PLAIN_CLASS.format(t="?bodyType", c="?bodyClass")}
+  OPTIONAL {{ ?id ag:amountQualifier/skos:notation ?qualifier }}
+  OPTIONAL {{ ?id ag:scope/skos:notation ?scope }}
+  OPTIONAL {{ ?body ag:agencyOf ?country . ?country rdfs:label ?countryLabel }}
+  OPTIONAL {{
+    ?id ag:forProgram ?program . ?program rdfs:label ?programLabel ; a ?programType .
+    FILTER(STRSTARTS(STR(?programType), STR(ag:)))
+  }}
+  {_PLAIN_CLASS.format(t="?programType", c="?programClass")}
+  OPTIONAL {{ ?id ag:announcedOn ?on }}
+  BIND(SUBSTR(STR(?on), 1, 4) AS ?year)
+}}"""
+PLAIN_RECIPIENT_QUERY = f"""
+SELECT ?id ?recipient ?label ?class WHERE {{
+  ?id a ag:Pledge ; ag:recipient ?recipient . ?recipient rdfs:label ?label ; a ?type .
+  FILTER(STRSTARTS(STR(?type), STR(ag:)))
+  {_PLAIN_CLASS.format(t="?type", c="?class")}
+}}"""
+
+MONEY_EDGE_CASES = """
+@prefix ag: <https://w3id.org/aidgraph/ontology#> .
+@prefix aid: <https://w3id.org/aidgraph/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+ag:Exact skos:notation "exact" .
+ag:CrossBorder skos:notation "cross-border" .
+aid:us a ag:Country ; rdfs:label "United States" .
+aid:dfc a ag:Agency, ag:Organization ; rdfs:label "DFC" ; ag:agencyOf aid:us .
+aid:unnamed-country a ag:Country .
+aid:agency a ag:Agency ; rdfs:label "Agency of an unnamed country" ; ag:agencyOf aid:unnamed-country .
+aid:untyped rdfs:label "Untyped donor" .
+aid:program a ag:Program ; rdfs:label "A program" .
+aid:untyped-program rdfs:label "Untyped program" .
+aid:sv a ag:Country, skos:Concept ; rdfs:label "El Salvador" .
+aid:unlabeled-recipient a ag:Country .
+
+aid:full a ag:Pledge ; rdfs:label "full" ; ag:amount 5.5 ; ag:currency "USD" ; ag:pledgedBy aid:dfc ;
+  ag:amountQualifier ag:Exact ; ag:scope ag:CrossBorder ; ag:forProgram aid:program ;
+  ag:announcedOn "2018-12"^^xsd:gYearMonth ; ag:recipient aid:sv, aid:unlabeled-recipient .
+aid:bare a ag:Pledge ; rdfs:label "bare" ; ag:amount 1 ; ag:currency "MXN" ; ag:pledgedBy aid:agency ;
+  ag:forProgram aid:untyped-program .
+aid:untyped-donor a ag:Pledge ; rdfs:label "untyped donor" ; ag:amount 2 ; ag:currency "USD" ; ag:pledgedBy aid:untyped .
+aid:no-amount a ag:Pledge ; rdfs:label "no amount" ; ag:currency "USD" ; ag:pledgedBy aid:us ; ag:recipient aid:sv .
+"""
+
+
+def test_the_money_queries_answer_what_their_plain_reading_does(seed_store, tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    from bench.generate import generate
+    from graph.errors import AidgraphWarning
+    from graph.network import flows
+    from graph.query.run import run_query
+    from graph.store import open_store
+
+    edge = ox.Store()
+    edge.load(MONEY_EDGE_CASES, format=ox.RdfFormat.TURTLE)
+    with pytest.warns(AidgraphWarning, match="no corpus given"):
+        generated = open_store(generate(tmp_path / "generated", 1000), tmp_path / "no-build")
+
+    def rows(store, text: str) -> list[str]:
+        return sorted(map(repr, run_query(store, text, limits=None).records()))
+
+    for store in (edge, seed_store, generated):
+        pledges = rows(store, flows._PLEDGE_QUERY)
+        assert pledges == rows(store, PLAIN_PLEDGE_QUERY)
+        assert rows(store, flows._RECIPIENT_QUERY) == rows(store, PLAIN_RECIPIENT_QUERY)
+        assert pledges
+    assert len(rows(edge, flows._PLEDGE_QUERY)) == 3  # one row per type of the DFC; no untyped donor
+
+
+def test_money_of_the_facts_is_the_money_read_from_their_graph(seed_store, tmp_path: Path) -> None:
+    from bench.generate import generate
+    from graph.network.flows import money_of_facts
+    from graph.summary import summarize
+
+    assert money_of_facts(load_facts(SEEDS)) == read_money(seed_store)
+    assert summarize(seed_store, load_facts(SEEDS)) == summarize(seed_store)
+    seeds = generate(tmp_path / "generated", 1000)
+    (seeds / "facts" / "overlaps.yaml").write_text(
+        "source: src-000001\noverlaps:\n  - id: same-money\n    label: Same money\n    kind: restatement\n"
+        "    facts: [pledge-0000001, pledge-0000002]\n    note: Both articles report one announcement.\n"
+        "    evidence: [x]\npledges:\n  - id: no-recipient\n    label: Money for no stated place\n"
+        "    pledged_by: agency-00001\n    amount: 5 million\n    evidence: [x]\n",
+        encoding="utf-8",
+    )
+    with pytest.warns(AidgraphWarning, match="no corpus given"):
+        generated = open_store(seeds, tmp_path / "no-build")
+    facts = load_facts(seeds)
+    money = money_of_facts(facts)
+    assert money == read_money(generated)
+    assert summarize(generated, facts) == summarize(generated)
+    assert len(money.facts) == 1001 and len(money.overlaps) == 1
+    assert money.facts["no-recipient"].scope == "unknown"
