@@ -453,7 +453,20 @@ def reasons(results: dict[int, list[dict[str, object]]]) -> str:
     )
     by_donor, pledges, rebuilt = steps["query:pledges-by-donor"], steps["query:pledges"], steps["build-edit"]
     rewritten = "a clean build" if rebuilt["rewritten"] is None else f"{rebuilt['rewritten']} of {rebuilt['files']} files' parts rewritten"
+    floor = steps["floor"]["seconds"]
+    check_10k = next((r["seconds"] for r in results.get(10_000, []) if r["step"] == "check"), float("nan"))
     why = {
+        "check at 10k": (
+            f"- **check at 10k**: {check_10k:.2f} s in this run, on a machine running slow: the floor at 100k "
+            f"(libyaml and Oxigraph's bulk load, no aidgraph code) took {floor:.2f} s against 11.90 s in the full "
+            "run of 2026-12-06 18:27, when check took 2.55 s here. Timed alone after this run, on the same "
+            "code without the record cache: 2.72 and 2.44 s (2026-12-06 21:45)."
+        ),
+        "check at 100k": (
+            f"- **check at 100k**: {steps['check']['seconds']:.2f} s in this run, 22.30 s in the full run of "
+            f"2026-12-06 18:27, with the same shapes and a loader that since only skips work (its floor then "
+            f"11.90 s, in this run {floor:.2f} s)."
+        ),
         "check after a one-file edit, 100k": (
             f"- **check after a one-file edit**: its three layers timed apart after the edit: the facts "
             f"(cached records, then the set-wide reference and scope checks) {edit['facts_s']:.2f} s, their "
@@ -472,10 +485,9 @@ def reasons(results: dict[int, list[dict[str, object]]]) -> str:
         ),
         "parameterized queries, 100k": (
             f"- **parameterized `pledges`**: {by_donor['rows']:,} rows by one donor take "
-            f"{by_donor['seconds']:.2f} s, the full {pledges['rows']:,} rows {pledges['seconds']:.2f} s: Oxigraph "
-            "evaluates each sub-SELECT in full and hash-joins, without pushing the bound donor into them. "
-            "Written as nested triple patterns, one donor's rows came in 0.01 s but the full listing took 12 s "
-            "(measured once, 2026-12-05): one text is not fast both ways."
+            f"{by_donor['seconds']:.2f} s with its bound text (`queries/bound/pledges.donor.rq`, one join from the "
+            f"donor's pledges), the full {pledges['rows']:,} rows {pledges['seconds']:.2f} s with the listing's "
+            "sub-SELECTs, which Oxigraph evaluates in full even for one donor."
         ),
         "aggregate queries, 100k": (
             f"- **aggregates**: {aggregates}. Each joins single-pattern sub-SELECTs over every pledge "

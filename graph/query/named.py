@@ -16,7 +16,7 @@ A query may also ship a text for when a parameter is given: ``queries/bound/<que
 answers exactly the rows of ``<query>.rq`` with ``<param>`` bound, written so that the engine starts
 from the bound value (``pledges`` lists every pledge fastest as a join of sub-SELECTs, which
 Oxigraph evaluates in full even for one donor; its ``donor`` text takes 0.01 s at 100k pledges
-where the whole listing's takes 2 s). ``tests/test_named_queries.py`` proves each such text
+where the whole listing's takes 2 s). ``tests/test_bound_queries.py`` proves each such text
 equal to its query, value by value.
 
 Examples
