@@ -239,14 +239,13 @@ def money_of_facts(facts: FactSet) -> Money:
     for pledge_id, pledge in pledges.items():
         body, donor = nodes[pledge.pledged_by], records[pledge.pledged_by]
         country = donor.agency_of if isinstance(donor, Agency) else None
-        scope = facts.scopes.get(pledge_id) or ((pledge.scope, True) if pledge.scope else None)
         money[pledge_id] = MoneyFact(
             id=pledge_id,
             label=pledge.label,
             amount=plain_decimal(pledge.amount),
             currency=pledge.currency,
             qualifier=pledge.qualifier,
-            scope=scope[0] if scope else "unknown",
+            scope=facts.scopes.get(pledge_id, ("unknown",))[0],  # a stated scope is in facts.scopes too
             body=body,
             country=(country, records[country].label, "Country") if country else body,
             program=nodes[pledge.for_program] if pledge.for_program else None,
