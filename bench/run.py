@@ -138,7 +138,7 @@ def step(name: str, work: Path) -> dict[str, object]:
 
         result = build_directory(seeds, work / "out")
         built = time.perf_counter()
-        summarize(result.store, result.facts).lines()
+        summarize(result.store, result.facts, result.counts).lines()
         extra["summary_s"] = time.perf_counter() - built
         extra["triples"] = len(result.store)
         extra["rewritten"] = None if result.rewritten is None else len(result.rewritten)  # None: a clean build
@@ -457,15 +457,13 @@ def reasons(results: dict[int, list[dict[str, object]]]) -> str:
     check_10k = next((r["seconds"] for r in results.get(10_000, []) if r["step"] == "check"), float("nan"))
     why = {
         "check at 10k": (
-            f"- **check at 10k**: {check_10k:.2f} s in this run, on a machine running slow: the floor at 100k "
-            f"(libyaml and Oxigraph's bulk load, no aidgraph code) took {floor:.2f} s against 11.90 s in the full "
-            "run of 2026-12-06 18:27, when check took 2.55 s here. Timed alone after this run, on the same "
-            "code without the record cache: 2.72 and 2.44 s (2026-12-06 21:45)."
+            f"- **check at 10k**: {check_10k:.2f} s in this run, whose floor at 100k (libyaml and Oxigraph's "
+            f"bulk load, no aidgraph code) took {floor:.2f} s; in the full run of 2026-12-06 18:27 the floor "
+            "took 11.90 s and check 2.55 s."
         ),
         "check at 100k": (
-            f"- **check at 100k**: {steps['check']['seconds']:.2f} s in this run, 22.30 s in the full run of "
-            f"2026-12-06 18:27, with the same shapes and a loader that since only skips work (its floor then "
-            f"11.90 s, in this run {floor:.2f} s)."
+            f"- **check at 100k**: {steps['check']['seconds']:.2f} s in this run, whose floor took {floor:.2f} s; "
+            "in the full run of 2026-12-06 18:27 the floor took 11.90 s and check 22.30 s."
         ),
         "check after a one-file edit, 100k": (
             f"- **check after a one-file edit**: its three layers timed apart after the edit: the facts "
@@ -477,11 +475,11 @@ def reasons(results: dict[int, list[dict[str, object]]]) -> str:
         ),
         "build after a one-file edit, 100k": (
             f"- **build after a one-file edit**: {rebuilt['seconds']:.2f} s ({rewritten}), as `aidgraph build` "
-            f"runs it: the summary it prints takes {rebuilt['summary_s']:.2f} s of it (counted in the store, "
-            f"money totalled from the facts in memory), reading the facts (cached records, then the set-wide "
+            f"runs it: the summary it prints takes {rebuilt['summary_s']:.2f} s of it (the money totalled "
+            f"from the facts in memory; the counts are the ones the build keeps), reading the facts (cached records, then the set-wide "
             f"reference, cycle and scope checks, which are not incremental) about {edit['facts_s']:.2f} s, "
             "patching the store and the Turtle file the rest. 5 s needs the set-wide checks and the "
-            "summary made incremental too: not built yet."
+            "money totals made incremental too: not built yet."
         ),
         "parameterized queries, 100k": (
             f"- **parameterized `pledges`**: {by_donor['rows']:,} rows by one donor take "

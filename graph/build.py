@@ -46,6 +46,7 @@ from graph.cache import (
     read_inputs,
     with_articles,
 )
+from graph.counts import Counts, count_store
 from graph.files import write_atomic
 from graph.increment import (
     INDEX_FILE,
@@ -88,6 +89,8 @@ class BuildResult:
     facts: FactSet
     graph_path: Path
     fingerprint: str
+    counts: Counts
+    """The store's triples and instances per class (see :mod:`graph.counts`)."""
     corpus: dict[str, str | None] | None = None
     """The articles read (file → SHA-256 of the bytes read, None if unreadable), with a corpus."""
     rewritten: list[str] | None = None
@@ -170,23 +173,24 @@ def build(
             previous = read_turtle(out_dir / GRAPH_FILE, index) if index is not None else None
             quoted = quotes_by_file(facts)
             redo = files_to_redo(index, facts, digests, quoted, context) if previous is not None else None
-            store = parts = None
+            written = None
             if index is not None and previous is not None and redo is not None:
                 try:
-                    store, parts = _write_patched(out_dir / STORE_DIR, index, previous, staging, facts, positions, redo)
+                    written = _write_patched(out_dir / STORE_DIR, index, previous, staging, facts, positions, redo)
                 except OSError:  # the previous store cannot be opened or copied: build afresh
                     shutil.rmtree(staging, ignore_errors=True)
                     staging.mkdir()
                     redo = None
-            if store is None or parts is None:
-                store, parts = _write_clean(staging, facts, positions)
-            del store  # close the staging store before it moves
+            if written is None:
+                written = _write_clean(staging, facts, positions)
+            store, parts, counts = written
+            del store, written  # close the staging store before it moves
             turtle = parts.data()
             manifest = manifest_bytes(
                 key, facts.files, corpus is not None, corpus_dir=corpus_dir, corpus=corpus, store_id=uuid.uuid4().hex
             )
             (staging / STORE_MANIFEST).write_bytes(manifest)  # the store carries its own manifest
-            (staging / INDEX_FILE).write_bytes(index_bytes(facts, digests, quoted, context, parts.spans, turtle, parts.prologue))
+            (staging / INDEX_FILE).write_bytes(index_bytes(facts, digests, quoted, context, parts.spans, turtle, parts.prologue, counts))
             (out_dir / MANIFEST_FILE).unlink(missing_ok=True)  # the copy is stale until the end
             write_atomic(out_dir / GRAPH_FILE, turtle)
             _replace_directory(staging, out_dir / STORE_DIR)
@@ -197,10 +201,14 @@ def build(
         pinned = pin_store(out_dir / STORE_DIR)  # still under the lock: the store just built
     store = ox.Store.read_only(pinned or str(out_dir / STORE_DIR))
     rewritten = None if redo is None else sorted(redo & set(facts.files))
-    return BuildResult(store, facts, out_dir / GRAPH_FILE, key, corpus, rewritten)
+    return BuildResult(store, facts, out_dir / GRAPH_FILE, key, counts, corpus, rewritten)
 
 
-def _write_clean(staging: Path, facts: FactSet, positions: Positions | None) -> tuple[ox.Store, TurtleParts]:
+Written = tuple[ox.Store, TurtleParts, Counts]
+"""A build's new store, its Turtle file's parts, and the store's counts."""
+
+
+def _write_clean(staging: Path, facts: FactSet, positions: Positions | None) -> Written:
     """A new store in ``staging`` and the Turtle file's parts, from every fact file."""
     store = ox.Store(str(staging))
     parts = TurtleParts(prologue())
@@ -212,7 +220,7 @@ def _write_clean(staging: Path, facts: FactSet, positions: Positions | None) -> 
 
     load_into_store(store, texts(), on_disk=True)
     store.optimize()
-    return store, parts
+    return store, parts, count_store(store)
 
 
 def _write_patched(
@@ -223,7 +231,7 @@ def _write_patched(
     facts: FactSet,
     positions: Positions | None,
     redo: set[str],
-) -> tuple[ox.Store, TurtleParts]:
+) -> Written:
     """The previous build's store and Turtle file with the parts of the files ``redo`` rewritten."""
     texts = dict(ntriples_by_file(facts, positions=positions, only=redo))
     parts = TurtleParts(previous[: index.prologue])
@@ -232,8 +240,9 @@ def _write_patched(
         parts.add(file, turtle_part(texts[file]) if file in texts else previous[offset : offset + length])
     spans = [index.files[file].span for file in sorted(redo) if file in index.files]
     staging.rmdir()  # the backup makes it
-    store = patch_store(str(store_dir), staging, [previous[o : o + n] for o, n in spans], texts.values())
-    return store, parts
+    removed = [previous[o : o + n] for o, n in spans]
+    store, counts = patch_store(str(store_dir), staging, removed, texts.values(), index.counts)
+    return store, parts, counts
 
 
 @contextmanager

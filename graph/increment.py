@@ -3,7 +3,7 @@
 A build's store directory holds, beside its manifest, ``aidgraph-index.json``: the SHA-256 of
 each fact file read and where its part sits in ``aidgraph.ttl`` (see :mod:`graph.turtle`), the
 facts each file quotes that another file defines, every pledge's scope, the sources and the
-articles read. The next build of the same directory reads the facts as always (through the
+articles read, and the store's counts (:mod:`graph.counts`). The next build of the same directory reads the facts as always (through the
 per-file record cache), then :func:`files_to_redo` says whose parts may have changed:
 
 * the files whose bytes changed, and the files that appeared or went;
@@ -12,7 +12,7 @@ per-file record cache), then :func:`files_to_redo` says whose parts may have cha
 
 The new store is a copy of the previous one (Oxigraph's backup: hard links, at once) with those
 parts' old triples (parsed back from the previous Turtle file) removed and their new triples
-added (:func:`patch_store`); the Turtle file is the previous one with those parts replaced.
+added (:func:`patch_store`, which adjusts the counts by what it changed); the Turtle file is the previous one with those parts replaced.
 Whatever can change every part makes the build a clean one instead: another version of the
 loader, of this code, of the ontology or shapes, or of pyoxigraph; a change to the sources, the
 articles read or where they are; an index or Turtle file that does not check out, or a
@@ -33,6 +33,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph.counts import Counts, Tally
 from graph.turtle import header
 from loaders import FactSet
 from loaders.paths import ReadRefused, read_regular
@@ -70,7 +71,8 @@ def code_version() -> str:
     from loaders import rdf
 
     digest = hashlib.sha256(f"aidgraph build index 1\0{loader_fingerprint()}\0pyoxigraph {version('pyoxigraph')}\0".encode())
-    for path in (Path(rdf.__file__), Path(__file__).with_name("turtle.py"), Path(__file__)):
+    here = Path(__file__).parent
+    for path in (Path(rdf.__file__), here / "turtle.py", here / "counts.py", Path(__file__)):
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
@@ -98,6 +100,8 @@ class BuildIndex:
     """SHA-256 and size of the Turtle file written."""
     prologue: int
     """Bytes of prefix lines and ontology the Turtle file begins with."""
+    counts: Counts
+    """The store's triples and instances per class."""
 
 
 def build_context(facts: FactSet, corpus: dict[str, Any] | None) -> dict[str, Any]:
@@ -125,8 +129,10 @@ def index_bytes(
     spans: dict[str, tuple[int, int]],
     turtle: bytes,
     prologue: int,
+    counts: Counts,
 ) -> bytes:
-    """The index of a build that read ``facts`` (files with SHA-256 ``digests``, quoting ``quoted``) and wrote ``turtle``."""
+    """The index of a build that read ``facts`` (files with SHA-256 ``digests``, quoting ``quoted``),
+    wrote ``turtle`` and a store of ``counts``."""
     index = {
         "context": context,
         "files": {
@@ -136,6 +142,7 @@ def index_bytes(
         "scopes": facts.scopes,  # in the order derived, which follows the ids
         "turtle": [hashlib.sha256(turtle).hexdigest(), len(turtle)],
         "prologue": prologue,
+        "counts": counts.to_json(),
     }
     return (json.dumps(index, separators=(",", ":")) + "\n").encode()
 
@@ -150,7 +157,8 @@ def read_index(store_dir: Path) -> BuildIndex | None:
         }
         scopes = {str(fact_id): (str(scope), bool(stated)) for fact_id, (scope, stated) in raw["scopes"].items()}
         sha, size = raw["turtle"]
-        index = BuildIndex(raw["context"], files, scopes, (str(sha), int(size)), int(raw["prologue"]))
+        counts = Counts.from_json(raw["counts"])
+        index = BuildIndex(raw["context"], files, scopes, (str(sha), int(size)), int(raw["prologue"]), counts)
     except (ReadRefused, ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError):
         return None  # OverflowError: a span of Infinity; RecursionError: JSON nested past Python's stack
     return index if _tiles(index) else None
@@ -210,21 +218,31 @@ def files_to_redo(
     return redo if rewritten <= MOST * max(1, index.turtle[1] - index.prologue) else None
 
 
-def patch_store(previous: str, target: Path, removed: Iterable[bytes], added: Iterable[str]) -> ox.Store:
-    """A copy of the store at ``previous`` in the new directory ``target``, with triples replaced.
+def patch_store(
+    previous: str, target: Path, removed: Iterable[bytes], added: Iterable[str], counts: Counts
+) -> tuple[ox.Store, Counts]:
+    """A copy of the store at ``previous`` (of ``counts``) in the new directory ``target``, with
+    triples replaced, and the copy's counts.
 
     ``removed`` are Turtle parts of the previous build (without prefix lines) whose triples go,
-    ``added`` N-Triples texts whose triples come in their place.
+    ``added`` N-Triples texts whose triples come in their place. Only a triple the store holds
+    counts as removed, only one it does not hold yet as added.
     """
     ox.Store.read_only(previous).backup(str(target))
     store = ox.Store(str(target))
+    tally = Tally(counts)
     for part in removed:
         for quad in ox.parse(header() + part, format=ox.RdfFormat.TURTLE):
-            store.remove(quad)
+            if quad in store:
+                store.remove(quad)
+                tally.removed(quad)
     for text in added:
-        store.extend(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+        new = [quad for quad in dict.fromkeys(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)) if quad not in store]
+        store.extend(new)
+        for quad in new:
+            tally.added(quad)
     # Written out of the write-ahead log: the next update backs this store up from a read-only
     # open, and a backup made so holds only what is flushed (without this, a second update lost
     # the first's changes).
     store.flush()
-    return store
+    return store, tally.counts()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from graph.counts import Counts, count_store
 from graph.network.flows import FlowTotal, money_of_facts, money_total
 from graph.query.run import run_query
 from loaders.facts import collector_paused
@@ -74,12 +75,14 @@ class Summary:
         return lines
 
 
-def summarize(store: ox.Store, facts: FactSet | None = None) -> Summary:
+def summarize(store: ox.Store, facts: FactSet | None = None, counts: Counts | None = None) -> Summary:
     """Count the entities of each class and total the top-level pledges by currency.
 
     Given ``facts``, the facts ``store`` was built from (as ``aidgraph build`` has them), the
     pledges and their money are taken from them rather than read back from the store: the same
-    figures (see :func:`graph.network.flows.money_of_facts`), 14 s sooner at 100k pledges.
+    figures (see :func:`graph.network.flows.money_of_facts`), 14 s sooner at 100k pledges. Given
+    ``counts``, the store's counts as its build kept them (:attr:`graph.BuildResult.counts`), the
+    store is not counted again (1.6 s at 100k).
 
     Examples
     --------
@@ -90,17 +93,17 @@ def summarize(store: ox.Store, facts: FactSet | None = None) -> Summary:
     >>> summarize(store).totals  # a pledge whose scope the facts do not tell is not aid
     {}
     """
-    counts = {row["class"]: row["n"] for row in run_query(store, _COUNTS, limits=None).records()}
-    entities = {noun: counts.get(name, 0) for name, noun in CLASS_ORDER}
-    triples = run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", limits=None).records()[0]["n"]
+    if counts is None:
+        counts = count_store(store)
+    entities = {noun: counts.classes.get(name, 0) for name, noun in CLASS_ORDER}
     if facts is None:
         pledges = run_query(store, _PLEDGES, limits=None).records()[0]
-        return Summary(triples, entities, pledges["all"], pledges["top"], money_total(store))
+        return Summary(counts.triples, entities, pledges["all"], pledges["top"], money_total(store))
     with collector_paused():  # 100k money facts and their groups, all alive until the totals are done
         money = money_of_facts(facts)
         totals = money_total(money)
     top = sum(1 for fact in money.facts.values() if not fact.part_of)
-    return Summary(triples, entities, len(money.facts), top, totals)
+    return Summary(counts.triples, entities, len(money.facts), top, totals)
 
 
 _SCOPE_TITLES = {
@@ -110,8 +113,5 @@ _SCOPE_TITLES = {
 }
 
 
-_COUNTS = """
-SELECT ?class (COUNT(?x) AS ?n) WHERE { ?x a ?type . FILTER(STRSTARTS(STR(?type), STR(ag:)))
-  BIND(STRAFTER(STR(?type), STR(ag:)) AS ?class) } GROUP BY ?class"""
 _PLEDGES = """
 SELECT (COUNT(?p) AS ?all) (SUM(IF(EXISTS { ?p ag:partOf ?whole }, 0, 1)) AS ?top) WHERE { ?p a ag:Pledge }"""

@@ -161,6 +161,9 @@ def test_a_file_added_or_removed_is_a_part_added_or_removed(seeds: Path, tmp_pat
         pytest.param(lambda out: _shift_a_part(out / STORE_DIR / INDEX_FILE), id="parts that overlap"),
         pytest.param(lambda out: _set_prologue(out / STORE_DIR / INDEX_FILE, "Infinity"), id="index with Infinity"),
         pytest.param(lambda out: (out / STORE_DIR / INDEX_FILE).write_text("[" * 200_000), id="index nested deeply"),
+        pytest.param(lambda out: _set_counts(out / STORE_DIR / INDEX_FILE, {"triples": -1, "classes": {}}), id="negative counts"),
+        pytest.param(lambda out: _set_counts(out / STORE_DIR / INDEX_FILE, {"triples": 9, "classes": {"Pledge": "9"}}), id="counts as text"),
+        pytest.param(lambda out: _set_counts(out / STORE_DIR / INDEX_FILE, {"triples": True, "classes": {}}), id="counts as true"),
         pytest.param(lambda out: (out / STORE_DIR / "CURRENT").unlink(), id="store damaged"),
     ],
 )
@@ -179,6 +182,12 @@ def _set_prologue(index: Path, value: str) -> None:
     data = json.loads(index.read_text())
     data["prologue"] = "PROLOGUE"
     index.write_text(json.dumps(data).replace('"PROLOGUE"', value))
+
+
+def _set_counts(index: Path, counts: object) -> None:
+    data = json.loads(index.read_text())
+    data["counts"] = counts
+    index.write_text(json.dumps(data))
 
 
 def _shift_a_part(index: Path) -> None:
