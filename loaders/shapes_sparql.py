@@ -31,9 +31,12 @@ Examples
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
@@ -307,55 +310,53 @@ def _constraints(graph: Graph, node: Node, *, nested: bool = False) -> list[Cons
 
 
 def validate(store: ox.Store, checks: Iterable[PropertyCheck | PresenceCheck]) -> list[Violation]:
-    """Every violation of ``checks`` in ``store``, one per (focus node, constraint, value).
+    """Every violation of ``checks`` in ``store``, one per (focus node, constraint, value), in the checks' order.
 
     Each property shape costs at most two scans of its focus nodes: one counting values (for
-    ``sh:minCount`` / ``sh:maxCount``), one testing every value constraint at once.
+    ``sh:minCount`` / ``sh:maxCount``), one testing every value constraint at once. The checks
+    run in threads, one per core: Oxigraph evaluates a query without holding Python's lock.
     """
     classes = _Classes(store)
-    found: list[Violation] = []
-    for check in checks:
-        if isinstance(check, PresenceCheck):
-            found += _presence(store, classes, check)
-            continue
-        counts = [c for c in check.constraints if c.component in ("minCount", "maxCount")]
-        values = [c for c in check.constraints if c.component not in ("minCount", "maxCount")]
-        if counts:
-            found += _counts(store, classes, check, counts)
-        if values:
-            found += _values(store, classes, check, values)
-    return found
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        found = list(pool.map(partial(_violations, store, classes), checks))
+    return [violation for violations in found for violation in violations]
+
+
+def _violations(store: ox.Store, classes: _Classes, check: PropertyCheck | PresenceCheck) -> list[Violation]:
+    """The violations of one check."""
+    if isinstance(check, PresenceCheck):
+        return _presence(store, classes, check)
+    counts = [c for c in check.constraints if c.component in ("minCount", "maxCount")]
+    values = [c for c in check.constraints if c.component not in ("minCount", "maxCount")]
+    return [
+        *(_counts(store, classes, check, counts) if counts else []),
+        *(_values(store, classes, check, values) if values else []),
+    ]
 
 
 class _Classes:
-    """Each class with its subclasses, read from the store's ``rdfs:subClassOf`` once.
+    """Each class with its subclasses, from the store's ``rdfs:subClassOf`` read once, before the checks run.
 
     Matching ``?x a ?c`` against a short list is much faster on Oxigraph than the property path
     ``rdf:type/rdfs:subClassOf*``, and means the same.
     """
 
     def __init__(self, store: ox.Store) -> None:
-        self.store = store
-        self.cache: dict[str, list[str]] = {}
+        self.subclasses: dict[str, list[str]] = {}
+        for quad in store.quads_for_pattern(None, ox.NamedNode(_SUBCLASS), None):
+            if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
+                self.subclasses.setdefault(quad.object.value, []).append(quad.subject.value)
 
     def below(self, classes: Iterable[str]) -> str:
         """The SPARQL terms of ``classes`` and all their subclasses, sorted."""
         found: set[str] = set()
-        for cls in classes:
-            if cls not in self.cache:
-                self.cache[cls] = self._closure(cls)
-            found.update(self.cache[cls])
-        return " ".join(f"<{c}>" for c in sorted(found))
-
-    def _closure(self, cls: str) -> list[str]:
-        seen, todo = {cls}, [cls]
-        predicate = ox.NamedNode(_SUBCLASS)
+        todo = list(classes)
         while todo:
-            for quad in self.store.quads_for_pattern(None, predicate, ox.NamedNode(todo.pop())):
-                if isinstance(quad.subject, ox.NamedNode) and quad.subject.value not in seen:
-                    seen.add(quad.subject.value)
-                    todo.append(quad.subject.value)
-        return sorted(seen)
+            cls = todo.pop()
+            if cls not in found:
+                found.add(cls)
+                todo.extend(self.subclasses.get(cls, ()))
+        return " ".join(f"<{c}>" for c in sorted(found))
 
 
 def _targets(classes: _Classes, check: PropertyCheck) -> str:
