@@ -83,22 +83,24 @@ def test_check_without_corpus_says_quotes_were_not_verified(runner: CliRunner, w
     assert "quotes: not verified" in result.output
 
 
-def test_error_check_and_build_without_a_usable_temporary_directory_say_so(
+def test_error_build_without_a_usable_temporary_directory_says_so_and_check_needs_none(
     runner: CliRunner, write_seeds, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import tempfile
 
     missing = tmp_path / "no-such-tmp"
-    monkeypatch.setattr(tempfile, "tempdir", str(missing))  # where the triples are written
+    monkeypatch.setattr(tempfile, "tempdir", str(missing))  # where a build writes the triples for its bulk load
     seeds = str(write_seeds())
-    for command in (["check", "--seeds", seeds], ["build", "--seeds", seeds, "--out", str(tmp_path / "out")]):
-        result = runner.invoke(cli, command, env={"AIDGRAPH_CORPUS": ""})
-        assert result.exit_code == 1, result.output
-        assert result.stderr.splitlines()[-1] == (
-            f"Error: cannot write the triples to a temporary file in {missing}: No such file or directory "
-            "(free space there, or point TMPDIR elsewhere)"
-        )
+    result = runner.invoke(cli, ["build", "--seeds", seeds, "--out", str(tmp_path / "out")], env={"AIDGRAPH_CORPUS": ""})
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: cannot write the triples to a temporary file in {missing}: No such file or directory "
+        "(free space there, or point TMPDIR elsewhere)"
+    )
     assert not (tmp_path / "out" / "aidgraph.ttl").exists()
+    checked = runner.invoke(cli, ["check", "--seeds", seeds], env={"AIDGRAPH_CORPUS": ""})  # its store is in memory
+    assert checked.exit_code == 0, checked.output
+    assert "result: OK" in checked.output
 
 
 def test_error_check_reports_missing_quote_and_bad_hash(runner: CliRunner, write_seeds, minimal_corpus: Path) -> None:
