@@ -309,15 +309,21 @@ def _constraints(graph: Graph, node: Node, *, nested: bool = False) -> list[Cons
 # -- running --------------------------------------------------------------------------------
 
 
+THREADS = 4
+"""At most this many checks at once: each holds its query's intermediate results (a grouping of
+every focus node), so more would cost memory on a large machine for little more speed."""
+
+
 def validate(store: ox.Store, checks: Iterable[PropertyCheck | PresenceCheck]) -> list[Violation]:
     """Every violation of ``checks`` in ``store``, one per (focus node, constraint, value), in the checks' order.
 
     Each property shape costs at most two scans of its focus nodes: one counting values (for
     ``sh:minCount`` / ``sh:maxCount``), one testing every value constraint at once. The checks
-    run in threads, one per core: Oxigraph evaluates a query without holding Python's lock.
+    run in threads, one per core up to :data:`THREADS`: Oxigraph evaluates a query without
+    holding Python's lock (at 100k pledges on 2 cores, 7.5 -> 5.4 s).
     """
     classes = _Classes(store)
-    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(min(THREADS, os.cpu_count() or 1)) as pool:
         found = list(pool.map(partial(_violations, store, classes), checks))
     return [violation for violations in found for violation in violations]
 
