@@ -105,3 +105,11 @@ def test_growth_names_the_steps_that_grow_faster_than_the_data() -> None:
     assert "| linear | 10.0x |" in text and "| square | 100.0x |" in text
     assert "| tiny | — |" in text  # under 0.05 s at the smaller size: no ratio
     assert text.endswith("these grew more than 1.5 times faster than the data: square 100.0x.")
+
+
+def test_growth_of_a_listing_shows_its_growth_without_the_sort_beside() -> None:
+    results = {
+        1000: [{"step": "query:list", "seconds": 1.0, "unordered_s": 0.5}, {"step": "other", "seconds": 1.0}],
+        10000: [{"step": "query:list", "seconds": 30.0, "unordered_s": 6.0}, {"step": "other", "seconds": 40.0}],
+    }
+    assert growth(results).endswith("data: query:list 30.0x (unordered 12.0x), other 40.0x.")
