@@ -34,7 +34,7 @@ SELECT ?class (COUNT(?x) AS ?n) WHERE { ?x a ?type . FILTER(STRSTARTS(STR(?type)
 
 @dataclass(frozen=True)
 class Counts:
-    """Triples of the default graph, and ontology class (local name) → its instances (none left out as 0)."""
+    """Triples of the default graph, and ontology class (local name) → its instances (a class with none is left out)."""
 
     triples: int
     classes: dict[str, int]

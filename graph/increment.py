@@ -3,8 +3,9 @@
 A build's store directory holds, beside its manifest, ``aidgraph-index.json``: the SHA-256 of
 each fact file read and where its part sits in ``aidgraph.ttl`` (see :mod:`graph.turtle`), the
 facts each file quotes that another file defines, every pledge's scope, the sources and the
-articles read, and the store's counts (:mod:`graph.counts`). The next build of the same directory reads the facts as always (through the
-per-file record cache), then :func:`files_to_redo` says whose parts may have changed:
+articles read, and the store's counts (:mod:`graph.counts`). The next build of the same
+directory reads the facts as always (through the per-file record cache), then
+:func:`files_to_redo` says whose parts may have changed:
 
 * the files whose bytes changed, and the files that appeared or went;
 * the files defining a fact that such a file quotes (a mention), before or after the edit;
@@ -12,12 +13,13 @@ per-file record cache), then :func:`files_to_redo` says whose parts may have cha
 
 The new store is a copy of the previous one (Oxigraph's backup: hard links, at once) with those
 parts' old triples (parsed back from the previous Turtle file) removed and their new triples
-added (:func:`patch_store`, which adjusts the counts by what it changed); the Turtle file is the previous one with those parts replaced.
-Whatever can change every part makes the build a clean one instead: another version of the
-loader, of this code, of the ontology or shapes, or of pyoxigraph; a change to the sources, the
-articles read or where they are; an index or Turtle file that does not check out, or a
-previous store that cannot be opened; or an edit that touches most of the parts (a clean build
-is faster then). Tests compare each kind of edit with a clean build, byte for byte.
+added (:func:`patch_store`, which moves the counts by what it changed); the Turtle file is the
+previous one with those parts replaced. Whatever can change every part makes the build a clean
+one instead: another version of the loader, of this code, of the ontology or shapes, or of
+pyoxigraph; a change to the sources, the articles read or where they are; an index or Turtle
+file that does not check out, or a previous store that cannot be opened; or an edit that touches
+most of the parts (a clean build is faster then). Tests compare each kind of edit with a clean
+build, byte for byte.
 """
 
 from __future__ import annotations
