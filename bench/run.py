@@ -469,7 +469,7 @@ def reasons(results: dict[int, list[dict[str, object]]]) -> str:
             f"- **check after a one-file edit**: its three layers timed apart after the edit: the facts "
             f"(cached records, then the set-wide reference and scope checks) {edit['facts_s']:.2f} s, their "
             f"triples into an in-memory store {edit['store_s']:.2f} s, the shapes on the whole store "
-            f"{edit['shapes_s']:.2f} s (their checks two at a time, on the two cores). Only the first is incremental; 3 s needs the triples patched into a "
+            f"{edit['shapes_s']:.2f} s (its checks in threads, one per core). Only the first is incremental; 3 s needs the triples patched into a "
             "kept store, as `build` now does, and the shapes run on the nodes the edited file touches and "
             "their neighbours, with the set-wide ones run whole: not built yet."
         ),

@@ -1,9 +1,11 @@
 """The size of a built store as ``aidgraph build`` reports it: its triples, and the instances of each class.
 
-Counting them in the store takes 1.6 s at 100k pledges, more than the rest of the summary after
-a one-file edit. So a build counts once, after a clean build, keeps the counts in its index
-(:mod:`graph.increment`), and an update adjusts them by the triples it actually removes and adds
+Counting them in the store takes 1.6 s at 100k pledges, close to half of the summary after a
+one-file edit. So a build counts once, after a clean build, keeps the counts in its index
+(:mod:`graph.increment`), and an update moves them by the triples it actually removes and adds
 (:class:`Tally`). Tests compare an updated build's index, counts included, with a clean build's.
+The index is as trusted as the store beside it: counts that are not whole numbers make the next
+build a clean one, and an update whose triple count disagrees with the store's counts afresh.
 
 Examples
 --------

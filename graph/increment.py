@@ -35,7 +35,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.counts import Counts, Tally
+from graph.counts import Counts, Tally, count_store
 from graph.turtle import header
 from loaders import FactSet
 from loaders.paths import ReadRefused, read_regular
@@ -228,7 +228,10 @@ def patch_store(
 
     ``removed`` are Turtle parts of the previous build (without prefix lines) whose triples go,
     ``added`` N-Triples texts whose triples come in their place. Only a triple the store holds
-    counts as removed, only one it does not hold yet as added.
+    counts as removed, only one it does not hold yet as added. Two spellings of one value
+    (``"1.0"`` and ``"1"`` as decimals) are one triple in the store but two here: the loaders
+    write every value in its canonical form, and should the count still disagree with the
+    store's own (``len``, 0.3 s at 100k pledges), the copy is counted afresh.
     """
     ox.Store.read_only(previous).backup(str(target))
     store = ox.Store(str(target))
@@ -247,4 +250,5 @@ def patch_store(
     # open, and a backup made so holds only what is flushed (without this, a second update lost
     # the first's changes).
     store.flush()
-    return store, tally.counts()
+    counts = tally.counts()
+    return store, counts if counts.triples == len(store) else count_store(store)

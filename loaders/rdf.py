@@ -272,7 +272,8 @@ def load_into_store(store: ox.Store, ntriples: Iterable[str], *, on_disk: bool) 
 
 
 PIECE_CHARS = 8 << 20
-"""Characters of N-Triples text parsed at once into an in-memory store (at most two pieces live)."""
+"""Characters of N-Triples text parsed at once into an in-memory store (the piece being parsed
+and the next one, as lines, text and bytes: about 32 MB live)."""
 
 
 def _load_alongside(store: ox.Store, ntriples: Iterable[str]) -> None:

@@ -184,6 +184,17 @@ def _set_prologue(index: Path, value: str) -> None:
     index.write_text(json.dumps(data).replace('"PROLOGUE"', value))
 
 
+def test_kept_counts_that_disagree_with_the_store_are_counted_afresh(seeds: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(seeds, out)
+    index = out / STORE_DIR / INDEX_FILE
+    kept = json.loads(index.read_text())["counts"]
+    _set_counts(index, {**kept, "triples": kept["triples"] + 7})  # well formed, but not the store's
+    _edit(seeds, FACTS, *RELABEL)
+    assert build(seeds, out).rewritten == [str(seeds / FACTS)]
+    assert _outputs(out) == _outputs(build(seeds, tmp_path / "clean").graph_path.parent)
+
+
 def _set_counts(index: Path, counts: object) -> None:
     data = json.loads(index.read_text())
     data["counts"] = counts

@@ -59,7 +59,19 @@ def test_a_failure_while_making_the_text_is_raised_not_hung(monkeypatch: pytest.
         load_into_store(ox.Store(), lines(), on_disk=False)
 
 
-def test_a_piece_that_does_not_parse_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loaders.rdf, "PIECE_CHARS", 10)
+@pytest.mark.parametrize("where", ["first", "between", "last"])
+def test_a_piece_that_does_not_parse_is_an_error(monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    monkeypatch.setattr(loaders.rdf, "PIECE_CHARS", 10)  # every line is a piece, parsed in the thread
+    good = [f"<urn:s{i}> <urn:p> <urn:o> .\n" for i in range(3)]
+    lines = {"first": ["not a triple\n", *good], "between": [*good[:2], "not a triple\n", good[2]], "last": [*good, "not a triple\n"]}
     with pytest.raises(SyntaxError):
-        load_into_store(ox.Store(), iter(["<urn:s> <urn:p> <urn:o> .\n", "not a triple\n", "<urn:t> <urn:p> <urn:o> .\n"]), on_disk=False)
+        load_into_store(ox.Store(), iter(lines[where]), on_disk=False)
+
+
+def test_a_short_last_piece_is_parsed_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loaders.rdf, "PIECE_CHARS", 60)
+    store = ox.Store()
+    load_into_store(store, iter([f"<urn:s{i}> <urn:p> <urn:o> .\n" for i in range(5)]), on_disk=False)
+    assert {str(q.subject) for q in store.quads_for_pattern(None, ox.NamedNode("urn:p"), None)} == {f"<urn:s{i}>" for i in range(5)}
+    with pytest.raises(SyntaxError):
+        load_into_store(ox.Store(), iter([f"<urn:s{i}> <urn:p> <urn:o> .\n" for i in range(3)] + ["oops\n"]), on_disk=False)
