@@ -469,15 +469,16 @@ def reasons(results: dict[int, list[dict[str, object]]]) -> str:
             f"- **check after a one-file edit**: its three layers timed apart after the edit: the facts "
             f"(cached records, then the set-wide reference and scope checks) {edit['facts_s']:.2f} s, their "
             f"triples into an in-memory store {edit['store_s']:.2f} s, the shapes on the whole store "
-            f"{edit['shapes_s']:.2f} s (its checks in threads, one per core). Only the first is incremental; 3 s needs the triples patched into a "
-            "kept store, as `build` now does, and the shapes run on the nodes the edited file touches and "
-            "their neighbours, with the set-wide ones run whole: not built yet."
+            f"{edit['shapes_s']:.2f} s (its checks in threads, one per core). Only the first is incremental; "
+            "3 s needs the triples patched into a kept store, as `build` now does, and the shapes run on the "
+            "nodes the edited file touches and their neighbours, with the set-wide ones run whole: not built yet."
         ),
         "build after a one-file edit, 100k": (
             f"- **build after a one-file edit**: {rebuilt['seconds']:.2f} s ({rewritten}), as `aidgraph build` "
             f"runs it: the summary it prints takes {rebuilt['summary_s']:.2f} s of it (the money totalled "
-            f"from the facts in memory; the counts are the ones the build keeps), reading the facts (cached records, then the set-wide "
-            f"reference, cycle and scope checks, which are not incremental) about {edit['facts_s']:.2f} s, "
+            "from the facts in memory; the counts are the ones the build keeps), reading the facts (cached "
+            "records, then the set-wide reference, cycle and scope checks, which are not incremental) about "
+            f"{edit['facts_s']:.2f} s, "
             "patching the store and the Turtle file the rest. 5 s needs the set-wide checks and the "
             "money totals made incremental too: not built yet."
         ),
@@ -527,7 +528,10 @@ def growth(results: dict[int, list[dict[str, object]]]) -> str:
             a, b = by_size[small].get(step), by_size[big].get(step)
             cells.append(f"{b / a:.1f}x" if a and b and a >= 0.05 else "—")
         lines.append(f"| {step} | {' | '.join(cells)} |")
-    unordered = {size: {r["step"]: float(r["unordered_s"]) for r in rows if "unordered_s" in r} for size, rows in results.items()}  # type: ignore[arg-type]
+    unordered = {
+        size: {r["step"]: float(r["unordered_s"]) for r in rows if "unordered_s" in r}  # type: ignore[arg-type]
+        for size, rows in results.items()
+    }
     return "\n".join([*lines, "", _growth_verdict(by_size, pairs, unordered)])
 
 

@@ -242,7 +242,8 @@ def patch_store(
                 store.remove(quad)
                 tally.removed(quad)
     for text in added:
-        new = [quad for quad in dict.fromkeys(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)) if quad not in store]
+        parsed = dict.fromkeys(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))  # once each
+        new = [quad for quad in parsed if quad not in store]
         store.extend(new)
         for quad in new:
             tally.added(quad)
