@@ -500,10 +500,11 @@ class _Loader:
                 self.facts.scopes[pledge.id] = (pledge.scope, True)
             elif derived is not None:
                 self.facts.scopes[pledge.id] = (derived[0], False)
+        pending = [pledge for pledge in pledges if pledge.part_of and pledge.id not in self.facts.scopes]
         changed = True
         while changed:  # a portion of money whose wholes agree shares their scope
             changed = False
-            for pledge in pledges:
+            for pledge in pending:
                 wholes = {self.facts.scopes.get(w, (None,))[0] for w in pledge.part_of}
                 if pledge.id not in self.facts.scopes and len(wholes) == 1 and None not in wholes:
                     self.facts.scopes[pledge.id] = (wholes.pop(), False)
@@ -590,7 +591,7 @@ class _Loader:
         records = self.facts.records
         links = nx.DiGraph()
         for record_id, record in records.items():
-            if field_name not in type(record).model_fields:
+            if field_name not in _fields(type(record)):
                 continue  # asked first: pydantic's lookup of a missing attribute is slow
             value = getattr(record, field_name)
             if value is None:
@@ -700,6 +701,12 @@ def _field_names(model: type[Record]) -> dict[str, str]:
 def _resolve(at: Location | Callable[[], Location]) -> Location:
     """Locations are found lazily: composing a file again costs more than most checks."""
     return at if isinstance(at, Location) else at()
+
+
+@functools.cache
+def _fields(model: type[Record]) -> frozenset[str]:
+    """The fields a model has (``model_fields`` is a property that costs a call each time)."""
+    return frozenset(model.model_fields)
 
 
 @functools.cache

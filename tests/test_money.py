@@ -144,6 +144,35 @@ def test_stated_scope_where_the_facts_cannot_tell(write_seeds) -> None:
     assert rows == [("United States", "cross-border", Decimal(1000000005)), ("United States", "unknown", Decimal(7))]
 
 
+def test_portions_take_the_scope_their_wholes_agree_on_through_chains(write_seeds) -> None:
+    def pledge(pledge_id: str, extra: str = "") -> str:
+        return f"  - id: {pledge_id}\n    label: {pledge_id}\n    pledged_by: dfc\n    amount: 5\n{extra}    evidence: [x]\n"
+
+    text = "source: s1\npledges:\n" + "".join(
+        [
+            pledge("whole-a", "    scope: cross-border\n"),
+            pledge("whole-b", "    scope: domestic\n"),
+            pledge("unscoped"),
+            pledge("a-part-of-a-part", "    part_of: b-part\n"),  # first in id order: needs a second pass
+            pledge("aa-part-of-that", "    part_of: a-part-of-a-part\n"),  # in the same pass, after it
+            pledge("b-part", "    part_of: whole-a\n"),
+            pledge("c-wholes-disagree", "    part_of: [whole-a, whole-b]\n"),
+            pledge("d-whole-unscoped", "    part_of: unscoped\n"),
+            pledge("e-wholes-agree", "    part_of: [whole-a, b-part]\n"),
+        ]
+    )
+    facts = load_facts(write_seeds({"x.yaml": text}))
+    assert list(facts.scopes.items()) == [  # in the order derived, which the build index keeps
+        ("dfc-sv", ("cross-border", False)),  # the minimal seeds' own pledge
+        ("whole-a", ("cross-border", True)),
+        ("whole-b", ("domestic", True)),
+        ("b-part", ("cross-border", False)),
+        ("e-wholes-agree", ("cross-border", False)),
+        ("a-part-of-a-part", ("cross-border", False)),
+        ("aa-part-of-that", ("cross-border", False)),
+    ]
+
+
 def _store(seeds: Path):
     return open_store(seeds, seeds / "no-build")
 
