@@ -479,8 +479,11 @@ def reasons(results: dict[int, list[dict[str, object]]]) -> str:
             "from the facts in memory; the counts are the ones the build keeps), reading the facts (cached "
             "records, then the set-wide reference, cycle and scope checks, which are not incremental) about "
             f"{edit['facts_s']:.2f} s, "
-            "patching the store and the Turtle file the rest. 5 s needs the set-wide checks and the "
-            "money totals made incremental too: not built yet."
+            "patching the store and the Turtle file the rest. Each of these touches every record in Python: "
+            "unpickling the 100k cached records 1.3 s (their pydantic models 1.0 s of it), merging them "
+            "0.7 s, the set-wide checks 1.3 s, gathering the money 1.1 s and totalling it 0.65 s (measured "
+            "once, 2026-12-07). 5 s needs the set-wide checks and the totals kept between builds and "
+            "updated from the edited file's records: not built yet."
         ),
         "parameterized queries, 100k": (
             f"- **parameterized `pledges`**: {by_donor['rows']:,} rows by one donor take "
@@ -501,11 +504,15 @@ def reasons(results: dict[int, list[dict[str, object]]]) -> str:
             "2026-12-06.)"
         ),
         "full listings with CSV, 100k": (
-            f"- **listings**: {listings}. Where the unordered time is short the sort is the cost: Oxigraph "
-            "reads each compared string back from the on-disk store (`source-facts` ordered by its source "
-            "IRI alone took 5.2 s against 2.8 s unordered). `pledges` is its ten-way join with three "
-            "GROUP_CONCATs, and about 1 s of turning 100k rows into Python values for the CSV writer "
-            "(both measured once, 2026-12-06)."
+            f"- **listings**: {listings}. Oxigraph reads a stored string back from disk at every comparison "
+            "of a sort, and compares a string it computed in memory: so `timeline`, `source-facts` and "
+            "`vague-figures` sort on `CONCAT(\"key \", STR(x))` for each stored label or IRI x, the same "
+            "order (tests/test_sort_keys.py); sorted on x itself they took 7.1, 10.1-12.2 and 3.2-4.4 s. "
+            "`pledge-kinds` sorts mostly on kinds and amounts, where a key gained nothing (3.45 s either "
+            "way), as it did for `pledges`, whose cost is its join: its seven single-pattern sub-SELECTs "
+            "alone (no GROUP_CONCAT, no sort) take 3.2 s, with the recipients' and sources' GROUP_CONCATs "
+            "6.8 s, and turning 100k rows into Python values for the CSV writer about 1 s more. (Measured "
+            "once, 2026-12-07.)"
         ),
     }
     missed = _missed(results)
