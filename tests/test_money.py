@@ -146,7 +146,8 @@ def test_stated_scope_where_the_facts_cannot_tell(write_seeds) -> None:
 
 def test_portions_take_the_scope_their_wholes_agree_on_through_chains(write_seeds) -> None:
     def pledge(pledge_id: str, extra: str = "") -> str:
-        return f"  - id: {pledge_id}\n    label: {pledge_id}\n    pledged_by: dfc\n    amount: 5\n{extra}    evidence: [x]\n"
+        head = f"  - id: {pledge_id}\n    label: {pledge_id}\n    pledged_by: dfc\n    amount: 5\n"
+        return f"{head}{extra}    evidence: [x]\n"
 
     text = "source: s1\npledges:\n" + "".join(
         [

@@ -230,15 +230,22 @@ def money_of_facts(facts: FactSet) -> Money:
     from loaders.records import Agency, Overlap, Pledge
 
     records = facts.records
-    nodes = {
-        record_id: (record_id, record.label, CLASSES[record.kind].removeprefix(AG_NS))
-        for record_id, record in records.items()
-    }
-    pledges = {record_id: r for record_id, r in sorted(records.items()) if isinstance(r, Pledge)}
+    nodes: dict[str, Node] = {}  # only the donors, programs and recipients, each made once
+
+    def node(record_id: str) -> Node:
+        found = nodes.get(record_id)
+        if found is None:
+            record = records[record_id]
+            found = nodes[record_id] = (record_id, record.label, CLASSES[record.kind].removeprefix(AG_NS))
+        return found
+
     money = {}
-    for pledge_id, pledge in pledges.items():
-        body, donor = nodes[pledge.pledged_by], records[pledge.pledged_by]
+    for pledge_id, pledge in sorted(records.items()):
+        if not isinstance(pledge, Pledge):
+            continue
+        body, donor = node(pledge.pledged_by), records[pledge.pledged_by]
         country = donor.agency_of if isinstance(donor, Agency) else None
+        recipients = pledge.recipient
         money[pledge_id] = MoneyFact(
             id=pledge_id,
             label=pledge.label,
@@ -248,10 +255,11 @@ def money_of_facts(facts: FactSet) -> Money:
             scope=facts.scopes.get(pledge_id, ("unknown",))[0],  # a stated scope is in facts.scopes too
             body=body,
             country=(country, records[country].label, "Country") if country else body,
-            program=nodes[pledge.for_program] if pledge.for_program else None,
-            recipients=tuple(sorted({nodes[r] for r in pledge.recipient})),
+            program=node(pledge.for_program) if pledge.for_program else None,
+            # the common cases (one recipient, not a portion) without building a set to sort
+            recipients=(node(recipients[0]),) if len(recipients) == 1 else tuple(sorted({node(r) for r in recipients})),
             year=(pledge.announced_on or "")[:4],
-            part_of=tuple(sorted(set(pledge.part_of))),
+            part_of=tuple(sorted(set(pledge.part_of))) if pledge.part_of else (),
         )
     overlaps = tuple(
         OverlapNote(r.id, r.label, r.relation, r.note, tuple(sorted(set(r.facts))))
