@@ -507,7 +507,7 @@ def reasons(results: dict[int, list[dict[str, object]]]) -> str:
             f"- **listings**: {listings}. Oxigraph reads a stored string back from disk at every comparison "
             "of a sort, and compares a string it computed in memory: so `timeline`, `source-facts` and "
             "`vague-figures` sort on `CONCAT(\"key \", STR(x))` for each stored label or IRI x, the same "
-            "order (tests/test_sort_keys.py); sorted on x itself they took 7.1, 10.1-12.2 and 3.2-4.4 s. "
+            "order (tests/test_sort_keys.py); sorted on x itself they took about 7, 11 and 3.5 s. "
             "`pledge-kinds` sorts mostly on kinds and amounts, where a key gained nothing (3.45 s either "
             "way), as it did for `pledges`, whose cost is its join: its seven single-pattern sub-SELECTs "
             "alone (no GROUP_CONCAT, no sort) take 3.2 s, with the recipients' and sources' GROUP_CONCATs "

@@ -370,7 +370,8 @@ def _record(record: Record, scope: tuple[str, bool] | None = None) -> Iterator[s
         value = getattr(record, name)
         if isinstance(value, list):
             for item in value:
-                yield f"{node} <{predicate}> {_object(name, form, item)} .\n"
+                if item is not None:
+                    yield f"{node} <{predicate}> {_object(name, form, item)} .\n"
         elif value is not None:
             yield f"{node} <{predicate}> {_object(name, form, value)} .\n"
     if scope is not None:
@@ -384,7 +385,8 @@ _WRITTEN_APART = frozenset({"id", "label", "aliases", "note", "evidence", "infer
 @functools.cache
 def _value_fields(model: type[Record]) -> tuple[tuple[str, str, str], ...]:
     """``(field, predicate, form)`` of each field of ``model`` that :func:`_record` writes as is, in
-    the model's order (worked out once per model: 1.2M records' triples at 100k pledges)."""
+    the model's order (worked out once per model: 1.2M records' triples at 100k pledges). Every
+    such field has a predicate; one without fails at once, whether or not a record sets it."""
     return tuple((name, *PREDICATES[name]) for name in model.model_fields if name not in _WRITTEN_APART)
 
 
