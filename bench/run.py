@@ -481,7 +481,7 @@ def reasons(results: dict[int, list[dict[str, object]]]) -> str:
             f"{edit['facts_s']:.2f} s, "
             "patching the store and the Turtle file the rest. Each of these touches every record in Python: "
             "unpickling the 100k cached records 1.3 s (their pydantic models 1.0 s of it), merging them "
-            "0.7 s, the set-wide checks 1.3 s, gathering the money 1.1 s and totalling it 0.65 s (measured "
+            "0.7 s, the set-wide checks 1.3 s, gathering the money 1.0 s and totalling it 0.65 s (measured "
             "once, 2026-12-07). 5 s needs the set-wide checks and the totals kept between builds and "
             "updated from the edited file's records: not built yet."
         ),
@@ -510,9 +510,8 @@ def reasons(results: dict[int, list[dict[str, object]]]) -> str:
             "order (tests/test_sort_keys.py); sorted on x itself they took about 7, 11 and 3.5 s. "
             "`pledge-kinds` sorts mostly on kinds and amounts, where a key gained nothing (3.45 s either "
             "way), as it did for `pledges`, whose cost is its join: its seven single-pattern sub-SELECTs "
-            "alone (no GROUP_CONCAT, no sort) take 3.2 s, with the recipients' and sources' GROUP_CONCATs "
-            "6.8 s, and turning 100k rows into Python values for the CSV writer about 1 s more. (Measured "
-            "once, 2026-12-07.)"
+            "alone (no GROUP_CONCAT, no sort) take 3.2 s, and the recipients' and sources' GROUP_CONCATs "
+            "about as much again (measured once, 2026-12-07)."
         ),
     }
     missed = _missed(results)
