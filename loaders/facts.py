@@ -48,7 +48,7 @@ from loaders.records import (
 from loaders.text import did_you_mean
 from loaders.yamlsource import YamlDocument, read_yaml
 
-__all__ = ["FactSet", "Inference", "Quote", "Waiver", "collector_paused", "inference_lines", "load_facts"]
+__all__ = ["FactSet", "Inference", "Quote", "Waiver", "collector_paused", "inferable_fields", "inference_lines", "load_facts"]
 
 _PLACES = frozenset({"country", "region"})
 REFERENCES: dict[str, tuple[frozenset[str], str]] = {
@@ -465,7 +465,7 @@ class _Loader:
             if not record.inferred:
                 continue
             entry, name = self.entries[record_id], f"{record.kind} {record_id!r}"
-            names = _field_names(type(record))
+            names = inferable_fields(type(record))
             for field_name, reason in record.inferred.items():
                 at = entry.at("inferred", field_name)
                 if field_name not in names:
@@ -689,7 +689,7 @@ def _countries_in(place: str, records: dict[str, Record], depth: int) -> set[str
 
 
 @functools.cache
-def _field_names(model: type[Record]) -> dict[str, str]:
+def inferable_fields(model: type[Record]) -> dict[str, str]:
     """YAML field name → attribute name, for the fields ``inferred:`` may name."""
     return {
         info.alias or name: name

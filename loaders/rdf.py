@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from loaders.errors import AidgraphError
-from loaders.facts import FactSet, Quote
+from loaders.facts import FactSet, Quote, inferable_fields
 from loaders.records import Record, Source
 from loaders.values import canonical_decimal, date_precision
 from ontology import ontology_path
@@ -390,12 +390,6 @@ def _value_fields(model: type[Record]) -> tuple[tuple[str, str, str], ...]:
     return tuple((name, *PREDICATES[name]) for name in model.model_fields if name not in _WRITTEN_APART)
 
 
-@functools.cache
-def _attributes(model: type[Record]) -> dict[str, str]:
-    """YAML field name (alias) → attribute name, as ``inferred:`` names fields."""
-    return {info.alias or name: name for name, info in model.model_fields.items()}
-
-
 def inference_iri(fact_id: str, field_name: str) -> str:
     """The IRI of the note that one field of one fact was inferred (no blank nodes: diffs see it).
 
@@ -414,7 +408,7 @@ def _inferences(record: Record) -> Iterator[tuple[str, list[str]]]:
     """One ``ag:Inference`` node per inferred field (the property it qualifies and the reason), with its triples."""
     if not record.inferred:
         return
-    attributes = _attributes(type(record))
+    attributes = inferable_fields(type(record))
     for field_name, reason in sorted(record.inferred.items()):
         attribute = attributes[field_name]
         prop = _PLAIN_PROPERTIES.get(attribute) or PREDICATES[attribute][0]
