@@ -58,6 +58,7 @@ from graph.increment import (
     quotes_by_file,
     read_index,
     read_turtle,
+    scopes_by_file,
 )
 from graph.turtle import TurtleParts, prologue, turtle_part
 from loaders import FactSet, check_corpus, load_facts
@@ -171,8 +172,8 @@ def build(
             context = build_context(facts, corpus_entry(corpus_dir, corpus))
             index = read_index(out_dir / STORE_DIR)
             previous = read_turtle(out_dir / GRAPH_FILE, index) if index is not None else None
-            quoted = quotes_by_file(facts)
-            redo = files_to_redo(index, facts, digests, quoted, context) if previous is not None else None
+            quoted, scoped = quotes_by_file(facts), scopes_by_file(facts)
+            redo = files_to_redo(index, facts, digests, quoted, scoped, context) if previous is not None else None
             written = None
             if index is not None and previous is not None and redo is not None:
                 try:
@@ -190,7 +191,7 @@ def build(
                 key, facts.files, corpus is not None, corpus_dir=corpus_dir, corpus=corpus, store_id=uuid.uuid4().hex
             )
             (staging / STORE_MANIFEST).write_bytes(manifest)  # the store carries its own manifest
-            (staging / INDEX_FILE).write_bytes(index_bytes(facts, digests, quoted, context, parts.spans, turtle, parts.prologue, counts))
+            (staging / INDEX_FILE).write_bytes(index_bytes(facts, digests, quoted, scoped, context, parts.spans, turtle, parts.prologue, counts))
             (out_dir / MANIFEST_FILE).unlink(missing_ok=True)  # the copy is stale until the end
             write_atomic(out_dir / GRAPH_FILE, turtle)
             _replace_directory(staging, out_dir / STORE_DIR)

@@ -2,14 +2,15 @@
 
 A build's store directory holds, beside its manifest, ``aidgraph-index.json``: the SHA-256 of
 each fact file read and where its part sits in ``aidgraph.ttl`` (see :mod:`graph.turtle`), the
-facts each file quotes that another file defines, every pledge's scope, the sources and the
-articles read, and the store's counts (:mod:`graph.counts`). The next build of the same
+facts each file quotes that another file defines, a digest of the scopes of the pledges each file
+defines, the sources and the articles read, and the store's counts (:mod:`graph.counts`). The next build of the same
 directory reads the facts as always (through the per-file record cache), then
 :func:`files_to_redo` says whose parts may have changed:
 
 * the files whose bytes changed, and the files that appeared or went;
 * the files defining a fact that such a file quotes (a mention), before or after the edit;
-* the files defining a pledge whose scope changed (a scope is derived across files).
+* the files defining a pledge whose scope changed (a scope is derived across files), found by
+  comparing each file's digest of its pledges' scopes.
 
 The new store is a copy of the previous one (Oxigraph's backup: hard links, at once) with those
 parts' old triples (parsed back from the previous Turtle file) removed and their new triples
@@ -51,6 +52,7 @@ __all__ = [
     "quotes_by_file",
     "read_index",
     "read_turtle",
+    "scopes_by_file",
 ]
 
 INDEX_FILE = "aidgraph-index.json"
@@ -88,6 +90,8 @@ class FilePart:
     """(offset, length) of its part in the Turtle file."""
     quotes: frozenset[str]
     """Facts defined in other files that this file quotes."""
+    scopes: str
+    """SHA-256 of the scopes of the pledges this file defines (see :func:`scopes_by_file`)."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,6 @@ class BuildIndex:
     context: dict[str, Any]
     """What must be the same for a build to reuse this one: code, sources, articles."""
     files: dict[str, FilePart]
-    scopes: dict[str, tuple[str, bool]]
     turtle: tuple[str, int]
     """SHA-256 and size of the Turtle file written."""
     prologue: int
@@ -123,25 +126,53 @@ def quotes_by_file(facts: FactSet) -> dict[str, set[str]]:
     return quoted
 
 
+def scopes_by_file(facts: FactSet) -> dict[str, str]:
+    """Fact file → SHA-256 of the scopes (``facts.scopes``) of the pledges it defines.
+
+    Each build keeps these digests, not 100k pledges' scopes: comparing them finds the same files
+    to rewrite (a pledge is defined in one file, and a file whose bytes changed is rewritten
+    anyway) at a hundredth of the index.
+
+    Examples
+    --------
+    >>> from loaders import Location
+    >>> facts = FactSet(files=["a.yaml"], where={"p": Location("a.yaml", 3)}, scopes={"p": ("domestic", False)})
+    >>> scopes_by_file(facts)["a.yaml"] == hashlib.sha256(b'[["p","domestic",false]]').hexdigest()
+    True
+    """
+    scoped: dict[str, list[tuple[str, str, bool]]] = {file: [] for file in facts.files}
+    for fact_id, (scope, stated) in facts.scopes.items():
+        scoped[facts.where[fact_id].path].append((fact_id, scope, stated))
+    return {
+        file: hashlib.sha256(json.dumps(sorted(scopes), separators=(",", ":")).encode()).hexdigest()
+        for file, scopes in scoped.items()
+    }
+
+
 def index_bytes(
     facts: FactSet,
     digests: dict[str, str],
     quoted: dict[str, set[str]],
+    scoped: dict[str, str],
     context: dict[str, Any],
     spans: dict[str, tuple[int, int]],
     turtle: bytes,
     prologue: int,
     counts: Counts,
 ) -> bytes:
-    """The index of a build that read ``facts`` (files with SHA-256 ``digests``, quoting ``quoted``),
-    wrote ``turtle`` and a store of ``counts``."""
+    """The index of a build that read ``facts`` (files with SHA-256 ``digests``, quoting ``quoted``,
+    their pledges' scopes digested as ``scoped``), wrote ``turtle`` and a store of ``counts``."""
     index = {
         "context": context,
         "files": {
-            file: {"sha256": digests[file], "span": list(spans[file]), "quotes": sorted(quoted[file])}
+            file: {
+                "sha256": digests[file],
+                "span": list(spans[file]),
+                "quotes": sorted(quoted[file]),
+                "scopes": scoped[file],
+            }
             for file in facts.files
         },
-        "scopes": facts.scopes,  # in the order derived, which follows the ids
         "turtle": [hashlib.sha256(turtle).hexdigest(), len(turtle)],
         "prologue": prologue,
         "counts": counts.to_json(),
@@ -154,13 +185,14 @@ def read_index(store_dir: Path) -> BuildIndex | None:
     try:
         raw = json.loads(read_regular(store_dir / INDEX_FILE, MAX_INDEX_BYTES, "build index"))
         files = {
-            str(file): FilePart(str(part["sha256"]), _span(part["span"]), frozenset(map(str, part["quotes"])))
+            str(file): FilePart(
+                str(part["sha256"]), _span(part["span"]), frozenset(map(str, part["quotes"])), str(part["scopes"])
+            )
             for file, part in raw["files"].items()
         }
-        scopes = {str(fact_id): (str(scope), bool(stated)) for fact_id, (scope, stated) in raw["scopes"].items()}
         sha, size = raw["turtle"]
         counts = Counts.from_json(raw["counts"])
-        index = BuildIndex(raw["context"], files, scopes, (str(sha), int(size)), int(raw["prologue"]), counts)
+        index = BuildIndex(raw["context"], files, (str(sha), int(size)), int(raw["prologue"]), counts)
     except (ReadRefused, ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError):
         return None  # OverflowError: a span of Infinity; RecursionError: JSON nested past Python's stack
     return index if _tiles(index) else None
@@ -198,6 +230,7 @@ def files_to_redo(
     facts: FactSet,
     digests: dict[str, str],
     quoted: dict[str, set[str]],
+    scoped: dict[str, str],
     context: dict[str, Any],
 ) -> set[str] | None:
     """The fact files (now or before) whose Turtle parts and triples may differ from ``index``'s build.
@@ -210,12 +243,8 @@ def files_to_redo(
     changed = {file for file in before.keys() | now if file not in before or before[file].sha256 != digests.get(file)}
     facts_touched = {fact_id for file in changed if file in before for fact_id in before[file].quotes}
     facts_touched |= {fact_id for file in changed & now for fact_id in quoted[file]}
-    facts_touched |= {
-        fact_id
-        for fact_id in index.scopes.keys() | facts.scopes.keys()
-        if index.scopes.get(fact_id) != facts.scopes.get(fact_id)
-    }
-    redo = changed | {facts.where[fact_id].path for fact_id in facts_touched if fact_id in facts.where}
+    rescoped = {file for file in now - changed if before[file].scopes != scoped[file]}
+    redo = changed | rescoped | {facts.where[fact_id].path for fact_id in facts_touched if fact_id in facts.where}
     rewritten = sum(before[file].span[1] for file in redo if file in before)
     return redo if rewritten <= MOST * max(1, index.turtle[1] - index.prologue) else None
 
