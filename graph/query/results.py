@@ -23,10 +23,10 @@ Mexico,30000000000
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -45,19 +45,78 @@ MAX_CELL = 80
 _W3C = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV, "json": ox.QueryResultsFormat.JSON}
 _NUMERIC = {XSD_NS + t for t in ("decimal", "integer", "double", "float", "long", "int")}
 _BOOLEAN = XSD_NS + "boolean"
+_BOOLEAN_WRITTEN_LONG = f"^^<{_BOOLEAN}>".encode()
+_IRI_WITH_COMMA = re.compile(rb"<[^>]*,")
+"""In TSV an IRI is ``<…>`` and holds no ``>``: this finds every IRI with a comma (and some text that only looks so)."""
 _CSV_QUOTED = re.compile(r'[",\r\n]')
 """Characters that make a CSV field need quotes (RFC 4180)."""
 
 
-@dataclass
 class QueryResult:
-    """The whole answer to a query: rows for SELECT, a boolean for ASK, triples for CONSTRUCT/DESCRIBE."""
+    """The whole answer to a query: rows for SELECT, a boolean for ASK, triples for CONSTRUCT/DESCRIBE.
 
-    form: str
-    variables: list[str] = field(default_factory=list)
-    rows: list[list[Any]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[ox.Triple] = field(default_factory=list)
+    A SELECT answer that comes from another process (a query run within :class:`Limits`) arrives
+    as W3C TSV text (:meth:`from_tsv`). Its rows are made from the text when first asked for, and
+    :func:`render` writes CSV, TSV and JSON from the text itself when no cell needs rewriting:
+    100k rows of a listing are never 800k Python terms (0.6 s) on their way to the terminal.
+    """
+
+    def __init__(
+        self,
+        form: str,
+        variables: list[str] | None = None,
+        rows: list[list[Any]] | None = None,
+        boolean: bool | None = None,
+        triples: list[ox.Triple] | None = None,
+    ) -> None:
+        self.form = form
+        self.variables = [] if variables is None else variables
+        self.rows = [] if rows is None else rows
+        self.boolean = boolean
+        self.triples = [] if triples is None else triples
+        self.tsv: bytes | None = None
+        """The rows as the engine wrote them in W3C TSV, when they came so (see :meth:`from_tsv`)."""
+        self._separators: list[str | None] = []
+
+    @functools.cached_property
+    def rows(self) -> list[list[Any]]:  # reached only by answers from_tsv made: __init__ sets the others'
+        """SELECT rows of RDF terms (None where a variable is unbound), in canonical form."""
+        assert self.tsv is not None
+        rows = [list(solution) for solution in ox.parse_query_results(self.tsv, format=ox.QueryResultsFormat.TSV)]
+        canonical_rows(rows, self._separators)
+        return rows
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, QueryResult):
+            return NotImplemented
+        return (self.form, self.variables, self.rows, self.boolean, self.triples) == (
+            other.form, other.variables, other.rows, other.boolean, other.triples
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the rows it holds
+
+    def __repr__(self) -> str:
+        shown = f"{len(self.rows)} rows" if self.form == "SELECT" else f"boolean={self.boolean}, {len(self.triples)} triples"
+        return f"QueryResult({self.form!r}, variables={self.variables!r}, {shown})"
+
+    @classmethod
+    def from_tsv(cls, tsv: bytes, form: str, lists: Mapping[str, str] | None = None) -> QueryResult:
+        """A SELECT answer from its W3C TSV text (``lists`` as in :meth:`from_answer`), rows made when asked for.
+
+        Examples
+        --------
+        >>> result = QueryResult.from_tsv(b'?name\\t?n\\n"DFC"\\t1\\n', "SELECT")
+        >>> result.variables, render(result, "csv")
+        (['name', 'n'], b'name,n\\r\\nDFC,1\\r\\n')
+        >>> result.rows
+        [[<Literal value=DFC datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>, <Literal value=1 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#integer>>]]
+        """
+        variables = [v.value for v in ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).variables]
+        result = cls(form, variables)
+        del result.rows  # made from the text when first read
+        result.tsv = tsv
+        result._separators = [(lists or {}).get(v) for v in variables]
+        return result
 
     @classmethod
     def from_answer(cls, answer: Any, form: str, lists: Mapping[str, str] | None = None) -> QueryResult:
@@ -100,6 +159,9 @@ def render(result: QueryResult, fmt: str = "table") -> bytes:
     ASK answers print ``true`` or ``false`` (or the W3C JSON boolean document).
     """
     require(fmt, RESULT_FORMATS, what="result format", error=QueryError)
+    if fmt in _W3C and _as_written(result, fmt):
+        data = ox.parse_query_results(result.tsv, format=ox.QueryResultsFormat.TSV).serialize(format=_W3C[fmt])
+        return data if data.endswith(b"\n") else data + b"\n"
     if result.boolean is not None:
         if fmt == "json":
             return (json.dumps({"head": {}, "boolean": result.boolean}, separators=(",", ":")) + "\n").encode()
@@ -113,6 +175,23 @@ def render(result: QueryResult, fmt: str = "table") -> bytes:
     solutions = ox.parse_query_results(_w3c_json(result), format=ox.QueryResultsFormat.JSON)
     data = solutions.serialize(format=_W3C[fmt])
     return data if data.endswith(b"\n") else data + b"\n"
+
+
+def _as_written(result: QueryResult, fmt: str) -> bool:
+    """Can Oxigraph write ``result`` in ``fmt`` from its TSV text, as :func:`render` writes its rows?
+
+    Only list cells and booleans written ``1`` or ``0`` are rewritten (:func:`canonical_rows`);
+    TSV writes a boolean ``true`` or ``false`` bare, any other one with its datatype, which the
+    search finds. Oxigraph's CSV leaves an IRI with a comma unquoted, so such an answer (or one
+    whose text merely looks so) is written from its rows.
+    """
+    return (
+        result.tsv is not None
+        and "rows" not in result.__dict__  # not made yet, so not changed by anyone
+        and not any(result._separators)
+        and _BOOLEAN_WRITTEN_LONG not in result.tsv
+        and not (fmt == "csv" and _IRI_WITH_COMMA.search(result.tsv))
+    )
 
 
 def term_text(term: Any) -> str:

@@ -136,7 +136,8 @@ def _require_known(engine: Engine, definition: NamedQuery, bindings: Mapping[str
 
 
 def _run_limited(engine: Engine, safe: SafeQuery, substitutions: dict[ox.Variable, Any], limits: Limits) -> QueryResult:
-    """Answer in a forked child within ``limits``; the answer comes back in a W3C format."""
+    """Answer in a forked child within ``limits``; the answer comes back in a W3C format (rows as TSV,
+    which :func:`graph.query.results.render` can print without reading it into Python terms)."""
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     worker = context.Process(target=_work, args=(sender, engine, safe.text, substitutions, limits), daemon=True)
@@ -159,6 +160,8 @@ def _run_limited(engine: Engine, safe: SafeQuery, substitutions: dict[ox.Variabl
         raise QueryError(payload)
     if outcome == "graph":
         return QueryResult.from_answer(ox.parse(payload, format=ox.RdfFormat.N_TRIPLES), safe.form)
+    if outcome == "rows":
+        return QueryResult.from_tsv(payload, safe.form, list_columns(safe.text))
     answer = ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
     return QueryResult.from_answer(answer, safe.form, list_columns(safe.text))
 
@@ -178,7 +181,9 @@ def _work(sender: Any, engine: Engine, text: str, substitutions: dict[ox.Variabl
     try:
         with _engine_failures():
             answer = engine.query(text, prefixes=PREFIXES, substitutions=substitutions)
-            if isinstance(answer, ox.QuerySolutions | ox.QueryBoolean):
+            if isinstance(answer, ox.QuerySolutions):  # TSV: lossless, and the quickest to read back
+                sender.send(("rows", answer.serialize(format=ox.QueryResultsFormat.TSV)))
+            elif isinstance(answer, ox.QueryBoolean):  # TSV has no booleans
                 sender.send(("results", answer.serialize(format=ox.QueryResultsFormat.JSON)))
             else:
                 sender.send(("graph", ox.serialize(answer, format=ox.RdfFormat.N_TRIPLES) or b""))
