@@ -14,10 +14,12 @@ import json
 import pyoxigraph as ox
 import pytest
 
+from graph.errors import QueryError
 from graph.query.canonical import list_columns
 from graph.query.named import named_queries
 from graph.query.results import QueryResult, render
 from graph.query.run import Limits, run_query
+from tests.conftest import raises_exactly
 
 FORMATS = ("table", "csv", "tsv", "json")
 BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
@@ -105,3 +107,34 @@ def test_an_empty_answer_prints_its_header() -> None:
         assert render(QueryResult.from_tsv(tsv, "SELECT"), fmt) == render(_from_terms(tsv), fmt), fmt
     assert render(QueryResult.from_tsv(tsv, "SELECT"), "csv") == b"a,b\r\n"
 
+
+
+def test_a_literal_with_a_direction_prints_the_same_within_limits_or_not() -> None:
+    query = 'SELECT ?x WHERE { BIND(STRLANGDIR("hi", "ar", "rtl") AS ?x) }'
+    store = ox.Store()
+    for fmt in FORMATS:
+        assert render(run_query(store, query, limits=Limits(30, 1024)), fmt) == render(run_query(store, query, limits=None), fmt), fmt
+    assert b'"its:dir":"rtl"' in render(run_query(store, query, limits=None), "json")
+
+
+def test_a_triple_term_is_refused_in_one_line_in_every_format() -> None:
+    """RDF 1.2 triple terms have no reading here: one clear error, never a traceback or a broken CSV row."""
+    query = 'SELECT ?t WHERE { BIND(TRIPLE(<http://e/s>, <http://e/p>, "a,b") AS ?t) }'
+    store = ox.Store()
+    for limits in (Limits(30, 1024), None):
+        for fmt in FORMATS:
+            with raises_exactly(QueryError, "the answer holds an RDF 1.2 triple term, which aidgraph does not print: select its parts (SUBJECT, PREDICATE, OBJECT)"):
+                render(run_query(store, query, limits=limits), fmt)
+
+
+def test_renamed_columns_print_renamed() -> None:
+    result = QueryResult.from_tsv(b"?x\n1\n", "SELECT")
+    result.variables = ["renamed"]
+    assert render(result, "csv") == b"renamed\r\n1\r\n"
+
+
+def test_showing_an_answer_does_not_read_its_rows() -> None:
+    """A debug print of 100k rows must not cost their reading, nor the printing from the text after it."""
+    result = QueryResult.from_tsv(b'?name\n"DFC"\n', "SELECT")
+    for _ in range(2):  # the second shows the first read nothing
+        assert repr(result) == "QueryResult('SELECT', variables=['name'], rows not read yet)"

@@ -4,7 +4,9 @@
 triples for CONSTRUCT and DESCRIBE — whichever engine gave it. Tables that are not SPARQL answers
 (rankings, money totals) become a :class:`QueryResult` too (:meth:`QueryResult.from_records`), so
 that every command prints through :func:`render`: an aligned table for people, and the W3C SPARQL
-1.1 result formats (CSV written here, TSV and JSON by Oxigraph) or Turtle for programs.
+1.1 result formats or Turtle for programs. CSV of rows is written here, TSV and JSON by Oxigraph;
+an answer that arrived as TSV text is written by Oxigraph from that text where the output is the
+same (see :class:`QueryResult`). RDF 1.2 triple terms in an answer are refused in one line.
 
 Examples
 --------
@@ -23,10 +25,10 @@ Mexico,30000000000
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -46,6 +48,9 @@ _W3C = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV, "jso
 _NUMERIC = {XSD_NS + t for t in ("decimal", "integer", "double", "float", "long", "int")}
 _BOOLEAN = XSD_NS + "boolean"
 _BOOLEAN_WRITTEN_LONG = f"^^<{_BOOLEAN}>".encode()
+_NO_TRIPLE_TERMS = "the answer holds an RDF 1.2 triple term, which aidgraph does not print: select its parts (SUBJECT, PREDICATE, OBJECT)"
+_TRIPLE_TERM = b"<<("
+"""How TSV begins an RDF 1.2 triple term."""
 _IRI_WITH_COMMA = re.compile(rb"<[^>]*,")
 """In TSV an IRI is ``<…>`` and holds no ``>``: this finds every IRI with a comma (and some text that only looks so)."""
 _CSV_QUOTED = re.compile(r'[",\r\n]')
@@ -57,8 +62,9 @@ class QueryResult:
 
     A SELECT answer that comes from another process (a query run within :class:`Limits`) arrives
     as W3C TSV text (:meth:`from_tsv`). Its rows are made from the text when first asked for, and
-    :func:`render` writes CSV, TSV and JSON from the text itself when no cell needs rewriting:
-    100k rows of a listing are never 800k Python terms (0.6 s) on their way to the terminal.
+    :func:`render` writes CSV, TSV and JSON from the text itself while it is still the whole
+    answer and no cell needs rewriting: 100k rows of a listing are never 800k Python terms (0.6 s)
+    on their way to the terminal.
     """
 
     def __init__(
@@ -71,20 +77,27 @@ class QueryResult:
     ) -> None:
         self.form = form
         self.variables = [] if variables is None else variables
-        self.rows = [] if rows is None else rows
+        self._rows: list[list[Any]] | None = [] if rows is None else rows  # None: not read from the text yet
         self.boolean = boolean
         self.triples = [] if triples is None else triples
-        self.tsv: bytes | None = None
-        """The rows as the engine wrote them in W3C TSV, when they came so (see :meth:`from_tsv`)."""
-        self._separators: list[str | None] = []
+        self._text: _Text | None = None
 
-    @functools.cached_property
-    def rows(self) -> list[list[Any]]:  # reached only by answers from_tsv made: __init__ sets the others'
+    @property
+    def rows(self) -> list[list[Any]]:
         """SELECT rows of RDF terms (None where a variable is unbound), in canonical form."""
-        assert self.tsv is not None
-        rows = [list(solution) for solution in ox.parse_query_results(self.tsv, format=ox.QueryResultsFormat.TSV)]
-        canonical_rows(rows, self._separators)
-        return rows
+        if self._rows is None:
+            assert self._text is not None
+            self._rows = self._text.rows()
+        return self._rows
+
+    @rows.setter
+    def rows(self, rows: list[list[Any]]) -> None:
+        self._rows = rows
+
+    @property
+    def tsv(self) -> bytes | None:
+        """The rows as the engine wrote them in W3C TSV, when they came so (see :meth:`from_tsv`)."""
+        return None if self._text is None else self._text.tsv
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, QueryResult):
@@ -96,8 +109,10 @@ class QueryResult:
     __hash__ = None  # type: ignore[assignment]  # mutable, like the rows it holds
 
     def __repr__(self) -> str:
-        shown = f"{len(self.rows)} rows" if self.form == "SELECT" else f"boolean={self.boolean}, {len(self.triples)} triples"
-        return f"QueryResult({self.form!r}, variables={self.variables!r}, {shown})"
+        if self.form != "SELECT":
+            return f"QueryResult({self.form!r}, boolean={self.boolean}, triples={len(self.triples)})"
+        rows = "rows not read yet" if self._rows is None else f"rows={len(self._rows)}"
+        return f"QueryResult({self.form!r}, variables={self.variables!r}, {rows})"
 
     @classmethod
     def from_tsv(cls, tsv: bytes, form: str, lists: Mapping[str, str] | None = None) -> QueryResult:
@@ -106,17 +121,36 @@ class QueryResult:
         Examples
         --------
         >>> result = QueryResult.from_tsv(b'?name\\t?n\\n"DFC"\\t1\\n', "SELECT")
-        >>> result.variables, render(result, "csv")
-        (['name', 'n'], b'name,n\\r\\nDFC,1\\r\\n')
-        >>> result.rows
-        [[<Literal value=DFC datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>, <Literal value=1 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#integer>>]]
+        >>> result
+        QueryResult('SELECT', variables=['name', 'n'], rows not read yet)
+        >>> render(result, "csv")
+        b'name,n\\r\\nDFC,1\\r\\n'
+        >>> [[python_value(term) for term in row] for row in result.rows]
+        [['DFC', 1]]
         """
         variables = [v.value for v in ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).variables]
-        result = cls(form, variables)
-        del result.rows  # made from the text when first read
-        result.tsv = tsv
-        result._separators = [(lists or {}).get(v) for v in variables]
+        result = cls(form, list(variables))
+        result._rows = None
+        result._text = _Text(tsv, tuple(variables), tuple((lists or {}).get(v) for v in variables))
         return result
+
+    def _printable_text(self, fmt: str) -> bytes | None:
+        """The TSV text, if Oxigraph can write it in ``fmt`` exactly as :func:`render` writes the rows.
+
+        Not once the rows are read (a caller may change them) or the columns renamed; not when a
+        cell needs rewriting (:func:`canonical_rows`: a list cell's parts sorted, a boolean
+        written ``1`` or ``0``, which TSV writes with its datatype where it writes ``true`` bare);
+        not with an RDF 1.2 triple term (the rows refuse those); and not for CSV with a comma in an
+        IRI, which Oxigraph's CSV leaves unquoted.
+        """
+        text = self._text
+        if text is None or self._rows is not None or tuple(self.variables) != text.variables or any(text.separators):
+            return None
+        if _BOOLEAN_WRITTEN_LONG in text.tsv or _TRIPLE_TERM in text.tsv:
+            return None
+        if fmt == "csv" and _IRI_WITH_COMMA.search(text.tsv):
+            return None
+        return text.tsv
 
     @classmethod
     def from_answer(cls, answer: Any, form: str, lists: Mapping[str, str] | None = None) -> QueryResult:
@@ -153,14 +187,31 @@ class QueryResult:
         return pd.DataFrame(self.records(), columns=self.variables)
 
 
+@dataclass(frozen=True)
+class _Text:
+    """An answer's rows as the engine wrote them in W3C TSV, with what reading them needs."""
+
+    tsv: bytes
+    variables: tuple[str, ...]
+    separators: tuple[str | None, ...]
+    """Per column, the separator of a list column's parts (see :func:`canonical_rows`), else None."""
+
+    def rows(self) -> list[list[Any]]:
+        """The rows of terms, in canonical form."""
+        rows = [list(solution) for solution in ox.parse_query_results(self.tsv, format=ox.QueryResultsFormat.TSV)]
+        canonical_rows(rows, list(self.separators))
+        return rows
+
+
 def render(result: QueryResult, fmt: str = "table") -> bytes:
     """``result`` as bytes in ``fmt``: table, csv, tsv or json; graphs are always Turtle.
 
     ASK answers print ``true`` or ``false`` (or the W3C JSON boolean document).
     """
     require(fmt, RESULT_FORMATS, what="result format", error=QueryError)
-    if fmt in _W3C and _as_written(result, fmt):
-        data = ox.parse_query_results(result.tsv, format=ox.QueryResultsFormat.TSV).serialize(format=_W3C[fmt])
+    text = result._printable_text(fmt) if fmt in _W3C else None
+    if text is not None:
+        data = ox.parse_query_results(text, format=ox.QueryResultsFormat.TSV).serialize(format=_W3C[fmt])
         return data if data.endswith(b"\n") else data + b"\n"
     if result.boolean is not None:
         if fmt == "json":
@@ -177,23 +228,6 @@ def render(result: QueryResult, fmt: str = "table") -> bytes:
     return data if data.endswith(b"\n") else data + b"\n"
 
 
-def _as_written(result: QueryResult, fmt: str) -> bool:
-    """Can Oxigraph write ``result`` in ``fmt`` from its TSV text, as :func:`render` writes its rows?
-
-    Only list cells and booleans written ``1`` or ``0`` are rewritten (:func:`canonical_rows`);
-    TSV writes a boolean ``true`` or ``false`` bare, any other one with its datatype, which the
-    search finds. Oxigraph's CSV leaves an IRI with a comma unquoted, so such an answer (or one
-    whose text merely looks so) is written from its rows.
-    """
-    return (
-        result.tsv is not None
-        and "rows" not in result.__dict__  # not made yet, so not changed by anyone
-        and not any(result._separators)
-        and _BOOLEAN_WRITTEN_LONG not in result.tsv
-        and not (fmt == "csv" and _IRI_WITH_COMMA.search(result.tsv))
-    )
-
-
 def term_text(term: Any) -> str:
     """A term as an analyst reads it: prefixed names for IRIs, the lexical form of literals."""
     if term is None:
@@ -202,6 +236,8 @@ def term_text(term: Any) -> str:
         return compact(term.value)
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
+    if isinstance(term, ox.Triple):
+        raise QueryError(_NO_TRIPLE_TERMS)
     return str(term.value)
 
 
@@ -250,6 +286,8 @@ def _csv(result: QueryResult) -> bytes:
     def field(term: Any) -> str:
         if term is None:
             return ""
+        if isinstance(term, ox.Triple):
+            raise QueryError(_NO_TRIPLE_TERMS)
         text = f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
         if _CSV_QUOTED.search(text):
             return '"' + text.replace('"', '""') + '"'
@@ -268,9 +306,13 @@ def _w3c_json(result: QueryResult) -> bytes:
             return {"type": "uri", "value": term.value}
         if isinstance(term, ox.BlankNode):
             return {"type": "bnode", "value": term.value}
+        if isinstance(term, ox.Triple):
+            raise QueryError(_NO_TRIPLE_TERMS)
         entry = {"type": "literal", "value": term.value}
         if term.language:
             entry["xml:lang"] = term.language
+            if term.direction:
+                entry["its:dir"] = term.direction.value
         elif term.datatype.value != XSD_NS + "string":
             entry["datatype"] = term.datatype.value
         return entry
