@@ -72,7 +72,9 @@ def canonical_term(term: Any, separator: str | None = None) -> Any:
         return ox.Literal("true" if term.value == "1" else "false", datatype=term.datatype)
     if separator:
         value = separator.join(sorted(term.value.split(separator)))
-        return ox.Literal(value, language=term.language) if term.language else ox.Literal(value, datatype=term.datatype)
+        if term.language:
+            return ox.Literal(value, language=term.language, direction=term.direction)
+        return ox.Literal(value, datatype=term.datatype)
     return term
 
 

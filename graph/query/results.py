@@ -36,7 +36,7 @@ import pyoxigraph as ox
 
 from graph.choices import RESULT_FORMATS, require
 from graph.errors import QueryError
-from graph.query.canonical import canonical_rows
+from graph.query.canonical import canonical_rows, canonical_term
 from ontology.prefixes import PREFIXES, XSD_NS, compact
 
 __all__ = ["MAX_CELL", "QueryResult", "python_value", "render", "term_text"]
@@ -51,6 +51,8 @@ _BOOLEAN_WRITTEN_LONG = f"^^<{_BOOLEAN}>".encode()
 _NO_TRIPLE_TERMS = "the answer holds an RDF 1.2 triple term, which aidgraph does not print: select its parts (SUBJECT, PREDICATE, OBJECT)"
 _TRIPLE_TERM = b"<<("
 """How TSV begins an RDF 1.2 triple term."""
+_ESCAPED = re.compile(rb'[\\"\x00-\x1f\x7f]')
+"""Bytes that TSV writes escaped in a string (a list separator with one is not in the text as it is)."""
 _IRI_WITH_COMMA = re.compile(rb"<[^>]*,")
 """In TSV an IRI is ``<…>`` and holds no ``>``: this finds every IRI with a comma (and some text that only looks so)."""
 _CSV_QUOTED = re.compile(r'[",\r\n]')
@@ -138,19 +140,19 @@ class QueryResult:
         """The TSV text, if Oxigraph can write it in ``fmt`` exactly as :func:`render` writes the rows.
 
         Not once the rows are read (a caller may change them) or the columns renamed; not when a
-        cell needs rewriting (:func:`canonical_rows`: a list cell's parts sorted, a boolean
-        written ``1`` or ``0``, which TSV writes with its datatype where it writes ``true`` bare);
-        not with an RDF 1.2 triple term (the rows refuse those); and not for CSV with a comma in an
-        IRI, which Oxigraph's CSV leaves unquoted.
+        boolean needs rewriting (written ``1`` or ``0``, which TSV writes with its datatype where it
+        writes ``true`` bare: see :func:`canonical_rows`); not with an RDF 1.2 triple term (the rows
+        refuse those); and not for CSV with a comma in an IRI, which Oxigraph's CSV leaves unquoted.
+        A list cell's parts are sorted in the text itself (:meth:`_Text.with_lists_sorted`).
         """
         text = self._text
-        if text is None or self._rows is not None or tuple(self.variables) != text.variables or any(text.separators):
+        if text is None or self._rows is not None or tuple(self.variables) != text.variables:
             return None
         if _BOOLEAN_WRITTEN_LONG in text.tsv or _TRIPLE_TERM in text.tsv:
             return None
         if fmt == "csv" and _IRI_WITH_COMMA.search(text.tsv):
             return None
-        return text.tsv
+        return text.with_lists_sorted()  # None if a separator is written escaped
 
     @classmethod
     def from_answer(cls, answer: Any, form: str, lists: Mapping[str, str] | None = None) -> QueryResult:
@@ -201,6 +203,43 @@ class _Text:
         rows = [list(solution) for solution in ox.parse_query_results(self.tsv, format=ox.QueryResultsFormat.TSV)]
         canonical_rows(rows, list(self.separators))
         return rows
+
+    def with_lists_sorted(self) -> bytes | None:
+        """The text with each list cell's parts sorted, as :func:`canonical_rows` sorts them.
+
+        A quoted cell without a backslash holds its value as it is (TSV escapes every quote,
+        backslash and control character), and UTF-8 bytes sort as their code points do, so its
+        parts are sorted as bytes; any other cell with a separator goes through its term. A cell
+        per row and list column, not a term per cell: 0.1 s where the rows took 0.9 s at 100k.
+        None if a separator holds a character TSV escapes: it cannot be found in the text as it is.
+        """
+        lists = [(i, separator.encode()) for i, separator in enumerate(self.separators) if separator]
+        if not lists:
+            return self.tsv
+        if any(_ESCAPED.search(separator) for _, separator in lists):
+            return None
+        lines = self.tsv.split(b"\n")
+        for n in range(1, len(lines)):
+            cells = lines[n].split(b"\t")
+            changed = False
+            for i, separator in lists:
+                if i < len(cells) and separator in cells[i]:
+                    cells[i] = _sorted_cell(cells[i], separator)
+                    changed = True
+            if changed:
+                lines[n] = b"\t".join(cells)
+        return b"\n".join(lines)
+
+
+def _sorted_cell(cell: bytes, separator: bytes) -> bytes:
+    """One TSV cell of a list column with its parts sorted (see :meth:`_Text.with_lists_sorted`)."""
+    if cell.startswith(b'"') and b"\\" not in cell:
+        end = cell.index(b'"', 1)
+        return b'"' + separator.join(sorted(cell[1:end].split(separator))) + cell[end:]
+    solutions = ox.parse_query_results(b"?v\n" + cell + b"\n", format=ox.QueryResultsFormat.TSV)
+    [[term]] = [list(solution) for solution in solutions]
+    one_cell = QueryResult("SELECT", ["v"], [[canonical_term(term, separator.decode())]])
+    return render(one_cell, "tsv").split(b"\n")[1]
 
 
 def render(result: QueryResult, fmt: str = "table") -> bytes:
