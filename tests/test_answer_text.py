@@ -2,8 +2,8 @@
 
 A query run within limits answers in a child process, which sends SELECT rows as W3C TSV
 (:func:`graph.query.run.run_query`); :func:`graph.query.results.render` then lets Oxigraph write
-CSV, TSV and JSON from that text, unless a cell needs rewriting (a list cell to sort, a boolean
-written ``1``) or Oxigraph's CSV would differ (an IRI with a comma). Each test compares the text's
+CSV, TSV and JSON from that text, a list cell's parts sorted in the text itself, unless a boolean
+came as ``1`` or Oxigraph's CSV would differ (an IRI with a comma). Each test compares the text's
 output with the output of the same rows as terms, which is how every other answer prints.
 """
 
@@ -17,7 +17,7 @@ import pytest
 from graph.errors import QueryError
 from graph.query.canonical import canonical_term, list_columns
 from graph.query.named import named_queries
-from graph.query.results import QueryResult, render
+from graph.query.results import QueryResult, _tsv_string, render
 from graph.query.run import Limits, run_query
 from tests.conftest import raises_exactly
 
@@ -140,28 +140,36 @@ def test_showing_an_answer_does_not_read_its_rows() -> None:
         assert repr(result) == "QueryResult('SELECT', variables=['name'], rows not read yet)"
 
 
-LIST_QUERY = """SELECT ?plain ?tagged ?pipes ?dots ?number ?none WHERE {{
+LIST_QUERY = """SELECT ?plain ?tagged ?pipes ?dots ?lines ?quotes ?none WHERE {{
   {{ SELECT (GROUP_CONCAT(?text; separator=", ") AS ?plain) (GROUP_CONCAT(?text; separator="|") AS ?pipes)
-            (GROUP_CONCAT(?text; separator=" · ") AS ?dots) WHERE {{ VALUES ?text {{ {values} }} }} }}
+            (GROUP_CONCAT(?text; separator=" · ") AS ?dots) (GROUP_CONCAT(?text; separator="\\n") AS ?lines)
+            (GROUP_CONCAT(?text; separator='"\\\\') AS ?quotes) WHERE {{ VALUES ?text {{ {values} }} }} }}
   BIND(STRLANGDIR(?plain, "en", "ltr") AS ?tagged)
-  BIND(2.1 AS ?number)  # a bare cell with the separator: sorted through its term, as the rows sort it
 }}"""
-LISTS = {"plain": ", ", "tagged": ", ", "pipes": "|", "dots": " · ", "number": ".", "none": ", "}
+LISTS = {"plain": ", ", "tagged": ", ", "pipes": "|", "dots": " · ", "lines": "\n", "quotes": '"\\', "none": ", "}
 
 
-@pytest.mark.parametrize("values", [HOSTILE, ["b", "a"], ["z", "ä", "😀", "a", "Z", "~"], ['a\\b', "a]", "a\\"]])
+def _printed_from_text(result: QueryResult, fmt: str) -> bytes:
+    """``render(result, fmt)``, checking that CSV, TSV and JSON came from the text, not the rows."""
+    printed = render(result, fmt)
+    assert repr(result).endswith("rows not read yet)") == (fmt != "table"), fmt
+    return printed
+
+
+@pytest.mark.parametrize("values", [HOSTILE, ["b", "a"], ["z", "ä", "😀", "a", "Z", "~"], ['a\\b', "a]", "a\\", '"\\']])
 def test_list_cells_of_any_text_print_sorted_from_the_text(values: list[str]) -> None:
-    """Sorted in the text itself, a list cell prints as its sorted term: escapes, tags, numbers, non-ASCII."""
+    """Sorted in the text itself, a list cell prints as its sorted term: escapes, tags, separators TSV escapes."""
     literals = " ".join(json.dumps(v, ensure_ascii=False) for v in values)
     tsv = ox.Store().query(LIST_QUERY.format(values=literals)).serialize(format=ox.QueryResultsFormat.TSV)
     for fmt in FORMATS:
         result = QueryResult.from_tsv(tsv, "SELECT", LISTS)
-        assert render(result, fmt) == render(_from_terms(tsv, LISTS), fmt), fmt
-        looks_like_iri_with_comma = fmt == "csv" and "<a,b>" in values  # the IRI guard reads the rows then
-        read = not repr(result).endswith("rows not read yet)")
-        assert read == (fmt == "table" or looks_like_iri_with_comma), fmt  # else printed from the text
+        if fmt == "csv" and "<a,b>" in values:  # text that looks like an IRI with a comma: the rows print it
+            assert render(result, fmt) == render(_from_terms(tsv, LISTS), fmt)
+            continue
+        assert _printed_from_text(result, fmt) == render(_from_terms(tsv, LISTS), fmt), fmt
     [row] = QueryResult.from_tsv(tsv, "SELECT", LISTS).records()
     assert row["pipes"] == "|".join(sorted(values))
+    assert row["lines"] == "\n".join(sorted("\n".join(values).split("\n")))  # a value's own line break splits it
 
 
 def test_a_list_cell_keeps_its_language_and_direction_when_sorted() -> None:
@@ -169,13 +177,57 @@ def test_a_list_cell_keeps_its_language_and_direction_when_sorted() -> None:
     assert canonical_term(term, ", ") == ox.Literal("a, b", language="ar", direction=ox.BaseDirection.RTL)
 
 
-@pytest.mark.parametrize("separator", ["\n", "\t", '"', "\\"])
-def test_a_separator_that_tsv_escapes_sorts_through_the_rows(separator: str) -> None:
-    """A line break as separator is ``\\n`` in the text, where it cannot be split on: the rows sort it."""
-    query = f'SELECT (GROUP_CONCAT(?x; separator={json.dumps(separator)}) AS ?parts) WHERE {{ VALUES ?x {{ "b" "a" }} }}'
-    lists = list_columns(query)
-    assert lists == {"parts": separator}
+def test_strings_are_written_escaped_as_oxigraph_writes_them() -> None:
+    """The text path writes a sorted cell's escapes itself: the same bytes as Oxigraph's TSV, character by character."""
+    characters = [*map(chr, range(0x250)), "\u2028", "\u2029", "\ufeff", "\uffff", "\U00010000", "😀", "\U0010ffff"]
+    store = ox.Store()
+    store.extend(ox.Quad(ox.NamedNode(f"http://e/{i}"), ox.NamedNode("http://e/p"), ox.Literal(f"a{c}b"))
+                 for i, c in enumerate(characters))
+    for row in store.query("SELECT ?s ?v WHERE { ?s ?p ?v }").serialize(format=ox.QueryResultsFormat.TSV).split(b"\n")[1:-1]:
+        subject, written = row.split(b"\t")
+        character = characters[int(subject.decode()[len("<http://e/"):-1])]
+        assert written == b'"' + _tsv_string(f"a{character}b") + b'"', hex(ord(character))
+
+
+@pytest.mark.parametrize("cell", [b"2.1", b"<http://e/a.b>", b"_:a.b", b'"a.b', b'"a.\\qb"', b'"\\uD83D.b"'])
+def test_a_list_cell_that_is_no_string_prints_through_the_rows(cell: bytes) -> None:
+    """A number, an IRI, a blank node, or text that is no TSV string: the rows decide what it is."""
+    tsv = b"?v\n" + cell + b"\n"
+    result = QueryResult.from_tsv(tsv, "SELECT", {"v": "."})
+    assert result._printable_text("tsv") is None
+    try:
+        expected = render(_from_terms(tsv, {"v": "."}), "tsv")
+    except (SyntaxError, ValueError):  # Oxigraph refuses the text: so does the answer
+        with pytest.raises((SyntaxError, ValueError)):
+            render(result, "tsv")
+    else:
+        assert render(result, "tsv") == expected
+
+
+def test_a_long_list_cell_with_escapes_prints_from_the_text() -> None:
+    """9 MB in one cell: sorted in the text, without a detour through JSON (whose reader stops at 16 MB)."""
+    numbers = " ".join(map(str, range(1000)))
+    query = f"""SELECT (GROUP_CONCAT(?s; separator=", ") AS ?x) WHERE {{ VALUES ?a {{ {numbers} }} VALUES ?b {{ {numbers} }}
+      BIND(CONCAT(IF(?a = 0 && ?b = 0, "\\\\", ""), STR(?a), "-", STR(?b)) AS ?s) }}"""
     tsv = ox.Store().query(query).serialize(format=ox.QueryResultsFormat.TSV)
-    for fmt in FORMATS:
-        assert render(QueryResult.from_tsv(tsv, "SELECT", lists), fmt) == render(_from_terms(tsv, lists), fmt), fmt
-    assert QueryResult.from_tsv(tsv, "SELECT", lists).records() == [{"parts": f"a{separator}b"}]
+    assert len(tsv) > 8_000_000
+    lists = list_columns(query)
+    assert _printed_from_text(QueryResult.from_tsv(tsv, "SELECT", lists), "csv") == render(_from_terms(tsv, lists), "csv")
+
+
+@pytest.mark.slow  # 8 s: a 17 MB answer
+def test_a_row_longer_than_oxigraph_reads_is_refused_in_one_line() -> None:
+    """17 MB in one cell: what Oxigraph cannot read back is one clear error in every format that needs it."""
+    numbers = " ".join(map(str, range(1400)))
+    query = f"""SELECT (GROUP_CONCAT(?s; separator=", ") AS ?x) WHERE {{ VALUES ?a {{ {numbers} }} VALUES ?b {{ {numbers} }}
+      BIND(CONCAT(STR(?a), "-", STR(?b)) AS ?s) }}"""
+    store = ox.Store()
+    answer = run_query(store, query, limits=Limits(120, 2048))
+    assert len(answer.tsv or b"") > 16 * 1024 * 1024
+    for fmt in ("tsv", "json"):
+        with raises_exactly(QueryError, "a row of the answer is longer than the 16 MB Oxigraph reads at once: select less of it (fewer parts in a GROUP_CONCAT, or SUBSTR)"):
+            render(answer, fmt)
+    in_process = run_query(store, query, limits=None)
+    with raises_exactly(QueryError, "a row of the answer is longer than the 16 MB Oxigraph reads at once: select less of it (fewer parts in a GROUP_CONCAT, or SUBSTR)"):
+        render(in_process, "json")
+    assert render(in_process, "csv").startswith(b"x\r\n\"0-0, 0-1, 0-10, ")  # the rows write CSV themselves
