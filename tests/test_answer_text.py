@@ -215,6 +215,18 @@ def test_a_long_list_cell_with_escapes_prints_from_the_text() -> None:
     assert _printed_from_text(QueryResult.from_tsv(tsv, "SELECT", lists), "csv") == render(_from_terms(tsv, lists), "csv")
 
 
+def test_only_oxigraphs_buffer_limit_is_named_a_long_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 16 MB message is for Oxigraph's reading limit; a machine out of memory is not told to select less."""
+    answer = run_query(ox.Store(), 'SELECT ?x WHERE { VALUES ?x { "a" } }', limits=Limits(120, 2048))
+
+    def out_of_memory(*_args: object, **_kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(ox, "parse_query_results", out_of_memory)
+    with pytest.raises(MemoryError):
+        render(answer, "json")
+
+
 @pytest.mark.slow  # 8 s: a 17 MB answer
 def test_a_row_longer_than_oxigraph_reads_is_refused_in_one_line() -> None:
     """17 MB in one cell: what Oxigraph cannot read back is one clear error in every format that needs it."""

@@ -51,6 +51,8 @@ _BOOLEAN = XSD_NS + "boolean"
 _BOOLEAN_WRITTEN_LONG = f"^^<{_BOOLEAN}>".encode()
 _NO_TRIPLE_TERMS = "the answer holds an RDF 1.2 triple term, which aidgraph does not print: select its parts (SUBJECT, PREDICATE, OBJECT)"
 _TOO_LONG = "a row of the answer is longer than the 16 MB Oxigraph reads at once: select less of it (fewer parts in a GROUP_CONCAT, or SUBSTR)"
+_BUFFER_LIMIT = "Reached the buffer maximal size"
+"""How pyoxigraph's readers begin the MemoryError of their 16 MB limit."""
 _TRIPLE_TERM = b"<<("
 """How TSV begins an RDF 1.2 triple term."""
 _QUOTED = re.compile(rb'"((?:[^"\\]|\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[tbnrf"\'\\]))*)"(.*)', re.DOTALL)
@@ -298,10 +300,15 @@ def render(result: QueryResult, fmt: str = "table") -> bytes:
 
 @contextmanager
 def _oxigraph_reading() -> Iterator[None]:
-    """Oxigraph's readers of answers stop at 16 MB in one TSV row or JSON value, with MemoryError: one line instead."""
+    """Oxigraph's readers of answers stop at 16 MB in one TSV row or JSON value, with MemoryError: one line instead.
+
+    Only that limit is named so: a MemoryError with other words is the machine running out, and stays one.
+    """
     try:
         yield
-    except MemoryError:
+    except MemoryError as error:
+        if not str(error).startswith(_BUFFER_LIMIT):
+            raise
         raise QueryError(_TOO_LONG) from None
 
 
