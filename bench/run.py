@@ -139,12 +139,9 @@ def step(name: str, work: Path) -> dict[str, object]:
         extra["problems"] = len(report.problems)
     elif name in ("build-dir", "build-edit"):  # `aidgraph build` itself: store, Turtle, manifest, summary
         from graph.build import build as build_directory
-        from graph.summary import summarize
 
-        result = build_directory(seeds, work / "out")
-        built = time.perf_counter()
-        summarize(result.store, result.facts, result.counts).lines()
-        extra["summary_s"] = time.perf_counter() - built
+        result = build_directory(seeds, work / "out")  # its summary made beside the writes
+        result.summary.lines()
         extra["triples"] = len(result.store)
         extra["rewritten"] = None if result.rewritten is None else len(result.rewritten)  # None: a clean build
         extra["files"] = len(result.facts.files)
@@ -509,16 +506,14 @@ def reasons(results: dict[int, list[dict[str, object]]]) -> str:
         ),
         "build after a one-file edit, 100k": (
             f"- **build after a one-file edit**: {rebuilt['seconds']:.2f} s ({rewritten}), as `aidgraph build` "
-            f"runs it: the summary it prints takes {rebuilt['summary_s']:.2f} s of it (the money totalled "
-            "from the facts in memory; the counts are the ones the build keeps), reading the facts (cached "
-            "records, then the set-wide reference, cycle and scope checks, which are not incremental) about "
-            f"{edit['facts_s']:.2f} s, "
-            "patching the store and the Turtle file the rest. Each of these touches every record in Python: "
-            "unpickling the 100k cached records 1.3 s (their pydantic models 1.0 s of it), merging them "
-            "0.7 s, the set-wide checks 1.3 s, gathering the money 1.0 s and totalling it 0.65 s (measured "
-            "once, 2026-12-07; the build index, which held every pledge's scope, took 0.58 s to read, compare "
-            "and write, and holds a digest per file now: 0.17 s). 5 s needs the set-wide checks and the totals kept between builds and "
-            "updated from the edited file's records: not built yet."
+            "runs it. Reading the facts (cached records, then the set-wide reference, cycle and scope checks, "
+            f"which are not incremental) takes about {edit['facts_s']:.2f} s of it, patching the store and the "
+            "Turtle file about 1.4 s, and the summary's money is totalled in a forked child meanwhile (its "
+            "1.3 s were 1.7 s after the writes until this run: measured in pairs on 2026-12-07, 5.5-6.4 s "
+            "with the totals after the writes, 4.8-5.8 s beside them). Each of these touches every record in "
+            "Python: unpickling the 100k cached records 1.3 s (their pydantic models 1.0 s of it), merging "
+            "them 0.7 s, the set-wide checks 1.3 s (measured once, 2026-12-07). Under 5 s for sure needs the "
+            "set-wide checks kept between builds and updated from the edited file's records: not built yet."
         ),
         "parameterized queries, 100k": (
             f"- **parameterized `pledges`**: {by_donor['rows']:,} rows by one donor take "

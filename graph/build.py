@@ -30,10 +30,12 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.background import InBackground
 from graph.cache import (
     GRAPH_FILE,
     MANIFEST_FILE,
@@ -60,6 +62,7 @@ from graph.increment import (
     read_turtle,
     scopes_by_file,
 )
+from graph.summary import Summary, pledge_money, summary_of
 from graph.turtle import TurtleParts, prologue, turtle_part
 from loaders import FactSet, check_corpus, load_facts
 from loaders.errors import AidgraphError
@@ -70,6 +73,11 @@ __all__ = ["LOCK_WAIT", "BuildBusyError", "BuildResult", "build", "build_store"]
 
 LOCK_WAIT = 120.0
 """Seconds a build waits for another build of the same directory to finish before giving up."""
+
+FORK_SUMMARY_AT = 20_000
+"""Records from which the summary's money is totalled in a forked child while the build writes
+(:mod:`graph.background`): at 100k pledges (210k records) a one-file edit's build took 5.7 s with
+the totals after the writes and about 4.9 s with them beside; below, a fork costs more than it saves."""
 
 Positions = dict[tuple[str, str], tuple[int, int]]
 """(source id, quote) → its character offsets in the article."""
@@ -92,6 +100,8 @@ class BuildResult:
     fingerprint: str
     counts: Counts
     """The store's triples and instances per class (see :mod:`graph.counts`)."""
+    summary: Summary
+    """What ``aidgraph build`` prints: the counts and the money totals (:mod:`graph.summary`)."""
     corpus: dict[str, str | None] | None = None
     """The articles read (file → SHA-256 of the bytes read, None if unreadable), with a corpus."""
     rewritten: list[str] | None = None
@@ -167,42 +177,44 @@ def build(
             facts, positions = _read_facts(seeds_dir, corpus_dir, progress, articles, out_dir)
             if fingerprint(seeds_dir) != key:  # the manifest must describe what was read
                 raise AidgraphError(f"the fact files changed while {printable(str(out_dir))} was built: build again")
-            corpus = articles if corpus_dir is not None else None
-            key = with_articles(key, corpus)
-            context = build_context(facts, corpus_entry(corpus_dir, corpus))
-            index = read_index(out_dir / STORE_DIR)
-            previous = read_turtle(out_dir / GRAPH_FILE, index) if index is not None else None
-            quoted, scoped = quotes_by_file(facts), scopes_by_file(facts)
-            redo = files_to_redo(index, facts, digests, quoted, scoped, context) if previous is not None else None
-            written = None
-            if index is not None and previous is not None and redo is not None:
-                try:
-                    written = _write_patched(out_dir / STORE_DIR, index, previous, staging, facts, positions, redo)
-                except OSError:  # the previous store cannot be opened or copied: build afresh
-                    shutil.rmtree(staging, ignore_errors=True)
-                    staging.mkdir()
-                    redo = None
-            if written is None:
-                written = _write_clean(staging, facts, positions)
-            store, parts, counts = written
-            del store, written  # close the staging store before it moves
-            turtle = parts.data()
-            manifest = manifest_bytes(
-                key, facts.files, corpus is not None, corpus_dir=corpus_dir, corpus=corpus, store_id=uuid.uuid4().hex
-            )
-            (staging / STORE_MANIFEST).write_bytes(manifest)  # the store carries its own manifest
-            (staging / INDEX_FILE).write_bytes(index_bytes(facts, digests, quoted, scoped, context, parts.spans, turtle, parts.prologue, counts))
-            (out_dir / MANIFEST_FILE).unlink(missing_ok=True)  # the copy is stale until the end
-            write_atomic(out_dir / GRAPH_FILE, turtle)
-            _replace_directory(staging, out_dir / STORE_DIR)
-            write_atomic(out_dir / MANIFEST_FILE, manifest)
+            with InBackground(partial(pledge_money, facts), fork=len(facts.records) >= FORK_SUMMARY_AT) as money:
+                corpus = articles if corpus_dir is not None else None
+                key = with_articles(key, corpus)
+                context = build_context(facts, corpus_entry(corpus_dir, corpus))
+                index = read_index(out_dir / STORE_DIR)
+                previous = read_turtle(out_dir / GRAPH_FILE, index) if index is not None else None
+                quoted, scoped = quotes_by_file(facts), scopes_by_file(facts)
+                redo = files_to_redo(index, facts, digests, quoted, scoped, context) if previous is not None else None
+                written = None
+                if index is not None and previous is not None and redo is not None:
+                    try:
+                        written = _write_patched(out_dir / STORE_DIR, index, previous, staging, facts, positions, redo)
+                    except OSError:  # the previous store cannot be opened or copied: build afresh
+                        shutil.rmtree(staging, ignore_errors=True)
+                        staging.mkdir()
+                        redo = None
+                if written is None:
+                    written = _write_clean(staging, facts, positions)
+                store, parts, counts = written
+                del store, written  # close the staging store before it moves
+                turtle = parts.data()
+                manifest = manifest_bytes(
+                    key, facts.files, corpus is not None, corpus_dir=corpus_dir, corpus=corpus, store_id=uuid.uuid4().hex
+                )
+                (staging / STORE_MANIFEST).write_bytes(manifest)  # the store carries its own manifest
+                (staging / INDEX_FILE).write_bytes(index_bytes(facts, digests, quoted, scoped, context, parts.spans, turtle, parts.prologue, counts))
+                (out_dir / MANIFEST_FILE).unlink(missing_ok=True)  # the copy is stale until the end
+                write_atomic(out_dir / GRAPH_FILE, turtle)
+                _replace_directory(staging, out_dir / STORE_DIR)
+                write_atomic(out_dir / MANIFEST_FILE, manifest)
+                summary = summary_of(counts, money.result())
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         pinned = pin_store(out_dir / STORE_DIR)  # still under the lock: the store just built
     store = ox.Store.read_only(pinned or str(out_dir / STORE_DIR))
     rewritten = None if redo is None else sorted(redo & set(facts.files))
-    return BuildResult(store, facts, out_dir / GRAPH_FILE, key, counts, corpus, rewritten)
+    return BuildResult(store, facts, out_dir / GRAPH_FILE, key, counts, summary, corpus, rewritten)
 
 
 Written = tuple[ox.Store, TurtleParts, Counts]

@@ -12,13 +12,16 @@ import shutil
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
 
+from graph.background import InBackground
 from graph.build import build
 from graph.cache import GRAPH_FILE, MANIFEST_FILE, STORE_DIR
 from graph.increment import INDEX_FILE
+from graph.summary import summarize
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTS = "facts/us-billions-southern-mexico-2018.yaml"
@@ -235,3 +238,27 @@ def test_a_failed_update_leaves_the_previous_build(seeds: Path, tmp_path: Path, 
         build(seeds, out)
     assert _outputs(out) == before
     assert sorted(p.name for p in out.iterdir()) == [GRAPH_FILE, MANIFEST_FILE, STORE_DIR, "records"]
+
+
+@pytest.mark.parametrize("fork_at", [0, 10**9], ids=["totalled in a child", "totalled here"])
+def test_the_builds_summary_is_the_one_read_from_its_graph(
+    seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork_at: int
+) -> None:
+    """Clean or updated, with its money totalled beside the writes or after them: the graph's own figures."""
+    forked = []
+
+    class Recorded(InBackground):  # type: ignore[type-arg]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            forked.append(self.forked)
+
+    monkeypatch.setattr("graph.build.FORK_SUMMARY_AT", fork_at)
+    monkeypatch.setattr("graph.build.InBackground", Recorded)
+    out = tmp_path / "out"
+    first = build(seeds, out)
+    assert first.summary == summarize(first.store)
+    _edit(seeds, PLACES, "aliases: [South Mexico]\n    within: mx\n", "aliases: [South Mexico]\n")
+    updated = build(seeds, out)
+    assert updated.rewritten is not None
+    assert updated.summary == summarize(updated.store) != first.summary  # a pledge's scope is unknown now
+    assert forked == [fork_at == 0] * 2

@@ -539,11 +539,12 @@ def test_the_money_queries_answer_what_their_plain_reading_does(seed_store, tmp_
 
 def test_money_of_the_facts_is_the_money_read_from_their_graph(seed_store, tmp_path: Path) -> None:
     from bench.generate import generate
+    from graph.counts import count_store
     from graph.network.flows import money_of_facts
-    from graph.summary import summarize
+    from graph.summary import pledge_money, summarize, summary_of
 
     assert money_of_facts(load_facts(SEEDS)) == read_money(seed_store)
-    assert summarize(seed_store, load_facts(SEEDS)) == summarize(seed_store)
+    assert summary_of(count_store(seed_store), pledge_money(load_facts(SEEDS))) == summarize(seed_store)
     seeds = generate(tmp_path / "generated", 1000)
     (seeds / "facts" / "overlaps.yaml").write_text(
         "source: src-000001\noverlaps:\n  - id: same-money\n    label: Same money\n    kind: restatement\n"
@@ -557,6 +558,6 @@ def test_money_of_the_facts_is_the_money_read_from_their_graph(seed_store, tmp_p
     facts = load_facts(seeds)
     money = money_of_facts(facts)
     assert money == read_money(generated)
-    assert summarize(generated, facts) == summarize(generated)
+    assert summary_of(count_store(generated), pledge_money(facts)) == summarize(generated)
     assert len(money.facts) == 1001 and len(money.overlaps) == 1
     assert money.facts["no-recipient"].scope == "unknown"

@@ -53,7 +53,7 @@ def build(seeds: Path, corpus: Path | None, out: Path, quiet: bool) -> None:
     else:
         files = len(result.facts.files)
         click.echo(f"Wrote {result.graph_path} (updated: {len(result.rewritten)} of {files} fact files rewritten)")
-    for line in graph.summarize(result.store, result.facts, result.counts).lines():
+    for line in result.summary.lines():
         click.echo(f"  {line}")
 
 

@@ -34,6 +34,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph.background import quiet_child
 from graph.choices import QUERY_MEGABYTES, QUERY_SECONDS
 from graph.errors import AidgraphError, QueryError
 from graph.query.canonical import list_columns
@@ -172,10 +173,7 @@ def _work(sender: Any, engine: Engine, text: str, substitutions: dict[ox.Variabl
     Its standard error goes nowhere: an engine that runs out of memory aborts with a message of
     its own, and the parent reports it in one line.
     """
-    _die_with_parent()
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
+    quiet_child()
     if limits.megabytes is not None:
         _cap_memory(limits.megabytes)
     try:
@@ -217,16 +215,3 @@ def _cap_memory(megabytes: int) -> None:
     limit = mapped + megabytes * 1024 * 1024
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to kill this child when its parent dies, so no query outlives its command."""
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1:  # the parent died before the request took effect
-        os._exit(1)
