@@ -8,8 +8,13 @@ crosses but the answer, and the two run on two cores.
 The answer is always the one the work gives in this process. Where a child cannot help or cannot
 be made safely the work is done here when the answer is asked for: without ``fork``, and while
 other Python threads run (a fork copies only the calling thread; a lock another holds stays held
-in the child). So is it when the child fails in any way (killed, out of memory, an exception of
-the work, an answer that does not pickle): the error, if there is one, is raised here.
+in the child), in a daemonic process (which may have no children), and when no child can be
+started (out of processes or memory). So is it when the child fails in any way (killed, out of
+memory, an exception of the work, an answer that does not pickle, no answer within
+:data:`WAIT`): the error, if there is one, is raised here.
+
+SIGINT and SIGTERM are blocked while the child is forked and set back to their defaults in it:
+a signal in between would otherwise run this process's handlers (a build's cleanup) in the child.
 
 Examples
 --------
@@ -30,9 +35,15 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-__all__ = ["InBackground", "quiet_child"]
+__all__ = ["WAIT", "InBackground", "quiet_child"]
 
 T = TypeVar("T")
+
+WAIT = 120.0
+"""Seconds :meth:`InBackground.result` waits for the child before doing the work itself (the
+build's totals take 1.3 s at 100k pledges: a child this late is stuck, not slow)."""
+
+_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 class InBackground(Generic[T]):
@@ -45,12 +56,28 @@ class InBackground(Generic[T]):
     def __init__(self, work: Callable[[], T], *, fork: bool = True) -> None:
         self._work = work
         self._child: Any = None
-        if fork and hasattr(os, "fork") and threading.active_count() == 1:
-            context = multiprocessing.get_context("fork")
+        self.from_child = False
+        """Whether :meth:`result` gave the child's answer (else it did the work here)."""
+        if fork and _can_fork():
+            self._start()
+
+    def _start(self) -> None:
+        context = multiprocessing.get_context("fork")
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+        try:
             self._answers, sender = context.Pipe(duplex=False)
-            self._child = context.Process(target=_answer, args=(work, sender), daemon=True)
-            self._child.start()
-            sender.close()
+            try:
+                child = context.Process(target=_answer, args=(self._work, sender), daemon=True)
+                child.start()
+                self._child = child
+            finally:
+                sender.close()
+                if self._child is None:
+                    self._answers.close()
+        except OSError:  # no pipe or no process to be had: the work is done here
+            pass
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     @property
     def forked(self) -> bool:
@@ -61,7 +88,10 @@ class InBackground(Generic[T]):
         """The work's answer: the child's, or (without one, or if it failed) computed here."""
         if self._child is not None:
             try:
-                return self._answers.recv()  # type: ignore[no-any-return]
+                if self._answers.poll(WAIT):
+                    answer = self._answers.recv()
+                    self.from_child = True
+                    return answer  # type: ignore[no-any-return]
             except (EOFError, OSError, pickle.UnpicklingError):  # the child ended without an answer
                 pass
             finally:
@@ -83,6 +113,15 @@ class InBackground(Generic[T]):
         self.close()
 
 
+def _can_fork() -> bool:
+    """Whether a child can be forked safely here: see the module's description."""
+    return (
+        hasattr(os, "fork")
+        and threading.active_count() == 1
+        and not multiprocessing.current_process().daemon
+    )
+
+
 def _answer(work: Callable[[], Any], sender: Any) -> None:
     """The child: send the answer, or end without one (the parent then does the work and reports)."""
     quiet_child()
@@ -90,20 +129,26 @@ def _answer(work: Callable[[], Any], sender: Any) -> None:
 
 
 def quiet_child() -> None:
-    """In a forked child: die when the parent dies, and write nothing to its standard error.
+    """In a forked child: die when the parent dies, leave signals to their defaults, and write
+    nothing to standard error.
 
     No child outlives its command (Linux's ``PR_SET_PDEATHSIG``; elsewhere the pipe's end stops
-    it), and what a failing child would print is the parent's to report, in one line.
+    it); an interrupt ends the child, not a handler of the parent's; and what a failing child would
+    print is the parent's to report, in one line.
     """
     import ctypes
 
+    for number in _SIGNALS:
+        signal.signal(number, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
+    parent = multiprocessing.parent_process()
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
     else:
-        if os.getppid() == 1:  # the parent died before the request took effect
+        if parent is not None and os.getppid() != parent.pid:  # it died before the request took effect
             os._exit(1)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)

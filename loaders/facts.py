@@ -190,7 +190,7 @@ def collector_paused() -> Generator[None, None, None]:
     everything loaded so far for nothing: at 100k pledges, 57 full collections took 18 s of a 37 s
     build. After a load the survivors are frozen (moved out of the collector's sight) so later
     collections do not scan them either; refcounting frees them as usual. The money totals of
-    100k pledges pause it too (:func:`graph.summary.summarize`: 2.1 s with the collector running,
+    100k pledges pause it too (:func:`graph.summary.pledge_money`: 2.1 s with the collector running,
     0.7 s with it paused).
     """
     enabled = gc.isenabled()

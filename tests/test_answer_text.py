@@ -215,15 +215,22 @@ def test_a_long_list_cell_with_escapes_prints_from_the_text() -> None:
     assert _printed_from_text(QueryResult.from_tsv(tsv, "SELECT", lists), "csv") == render(_from_terms(tsv, lists), "csv")
 
 
-def test_only_oxigraphs_buffer_limit_is_named_a_long_row(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("raised", "expected"),
+    [(MemoryError("Reached the buffer maximal size of 16777216"), QueryError), (MemoryError(), MemoryError)],
+    ids=["Oxigraph's limit", "out of memory"],
+)
+def test_only_oxigraphs_buffer_limit_is_named_a_long_row(
+    monkeypatch: pytest.MonkeyPatch, raised: MemoryError, expected: type[Exception]
+) -> None:
     """The 16 MB message is for Oxigraph's reading limit; a machine out of memory is not told to select less."""
     answer = run_query(ox.Store(), 'SELECT ?x WHERE { VALUES ?x { "a" } }', limits=Limits(120, 2048))
 
-    def out_of_memory(*_args: object, **_kwargs: object) -> None:
-        raise MemoryError
+    def reads(*_args: object, **_kwargs: object) -> None:
+        raise raised
 
-    monkeypatch.setattr(ox, "parse_query_results", out_of_memory)
-    with pytest.raises(MemoryError):
+    monkeypatch.setattr(ox, "parse_query_results", reads)
+    with pytest.raises(expected):
         render(answer, "json")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.context
 import os
 import signal
 import sys
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from graph import background
 from graph.background import InBackground
 
 HERE = os.getpid()
@@ -24,6 +27,7 @@ def test_the_work_runs_in_a_child_and_its_answer_comes_back() -> None:
     with InBackground(where) as work:
         assert work.forked
         assert work.result() not in (HERE, None)
+        assert work.from_child
         assert not work.forked
 
 
@@ -97,3 +101,58 @@ def test_leaving_the_block_stops_a_child_not_asked_for(tmp_path: Path) -> None:
     child = int(marker.read_text())
     with pytest.raises(ProcessLookupError):  # killed and reaped
         os.kill(child, 0)
+
+
+def test_a_daemonic_process_does_the_work_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Daemon:
+        daemon = True
+
+    monkeypatch.setattr(multiprocessing, "current_process", Daemon)
+    with InBackground(where) as work:  # a daemonic process may not have children
+        assert not work.forked
+        assert work.result() == HERE
+
+
+def test_no_process_to_be_had_leaves_the_work_to_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(self: object) -> None:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", refused)
+    with InBackground(where) as work:
+        assert not work.forked
+        assert work.result() == HERE and not work.from_child
+
+
+def test_a_stuck_child_is_stopped_and_the_work_done_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    def stuck_in_a_child() -> int:
+        if os.getpid() != HERE:
+            time.sleep(60)
+        return os.getpid()
+
+    monkeypatch.setattr(background, "WAIT", 0.3)
+    started = time.monotonic()
+    with InBackground(stuck_in_a_child) as work:
+        assert work.result() == HERE
+    assert time.monotonic() - started < 10
+
+
+def test_a_signal_to_the_child_runs_none_of_this_processs_handlers(tmp_path: Path) -> None:
+    """A build turns SIGTERM into its cleanup; in the child, SIGTERM only ends the child."""
+    marker = tmp_path / "handler ran"
+
+    def handler(signum: int, frame: object) -> None:
+        marker.write_text(str(os.getpid()))
+
+    def terminated_in_a_child() -> int:
+        if os.getpid() != HERE:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)
+        return os.getpid()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        with InBackground(terminated_in_a_child) as work:
+            assert work.result() == HERE and not work.from_child
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert not marker.exists()
