@@ -76,8 +76,9 @@ LOCK_WAIT = 120.0
 
 FORK_SUMMARY_AT = 20_000
 """Records from which the summary's money is totalled in a forked child while the build writes
-(:mod:`graph.background`): at 100k pledges (210k records) a one-file edit's build took 5.7 s with
-the totals after the writes and about 4.9 s with them beside; below, a fork costs more than it saves."""
+(:mod:`graph.background`): at 100k pledges (210k records) a one-file edit's build took 5.1-5.6 s
+with the totals after the writes and 4.6-5.2 s with them beside (four pairs); below, a fork costs
+more than it saves."""
 
 Positions = dict[tuple[str, str], tuple[int, int]]
 """(source id, quote) → its character offsets in the article."""

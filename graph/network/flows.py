@@ -78,7 +78,7 @@ Node = tuple[str, str, str]
 
 
 class MoneyFact(NamedTuple):
-    """One pledge as the totals see it (a named tuple: 100k are made in 0.04 s, frozen dataclasses in 0.19 s)."""
+    """One pledge as the totals see it (a named tuple: 100k are made in 0.05 s, frozen dataclasses in 0.19 s)."""
 
     id: str
     label: str
