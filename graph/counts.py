@@ -5,7 +5,8 @@ one-file edit. So a build counts once, after a clean build, keeps the counts in 
 (:mod:`graph.increment`), and an update moves them by the triples it actually removes and adds
 (:class:`Tally`). Tests compare an updated build's index, counts included, with a clean build's.
 The index is as trusted as the store beside it: counts that are not whole numbers make the next
-build a clean one, and an update whose triple count disagrees with the store's counts afresh.
+build a clean one, and so does a store whose number of triples is not the index's (it was changed
+since its build).
 
 Examples
 --------
