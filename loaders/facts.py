@@ -462,9 +462,8 @@ class _Loader:
 
     def _check_inferred(self) -> None:
         """Each field named under ``inferred:`` must exist on the record and be set."""
-        for record_id, record in sorted(self.facts.records.items()):
-            if not record.inferred:
-                continue
+        inferring = sorted((record_id, record) for record_id, record in self.facts.records.items() if record.inferred)
+        for record_id, record in inferring:
             entry, name = self.entries[record_id], f"{record.kind} {record_id!r}"
             names = inferable_fields(type(record))
             for field_name, reason in record.inferred.items():
@@ -479,9 +478,8 @@ class _Loader:
                     self.facts.inferences.append(Inference(at, record_id, field_name, reason))
 
     def _check_overlaps(self) -> None:
-        for record_id, record in sorted(self.facts.records.items()):
-            if not isinstance(record, Overlap):
-                continue
+        overlaps = sorted((record_id, record) for record_id, record in self.facts.records.items() if isinstance(record, Overlap))
+        for record_id, record in overlaps:
             repeated = sorted({f for f in record.facts if record.facts.count(f) > 1})
             if repeated:
                 message = f"overlap {record_id!r}: lists {', '.join(map(repr, repeated))} more than once"
