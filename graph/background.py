@@ -1,4 +1,5 @@
-"""Work done in a forked child while this process goes on: the build's money totals.
+"""Work done in a forked child while this process goes on: the build's money totals, and the
+count of the previous store's triples it checks before it patches that store.
 
 A build's summary totals the money of every pledge, pure Python (1.3 s at 100k pledges), while
 the build writes its store and Turtle file, which holds Python's lock too: the totals in a thread
@@ -59,7 +60,11 @@ class InBackground(Generic[T]):
         self.from_child = False
         """Whether :meth:`result` gave the child's answer (else it did the work here)."""
         if fork and _can_fork():
-            self._start()
+            try:
+                self._start()
+            except BaseException:  # an interrupt delivered as the signals are unblocked: no block to stop it
+                self.close()
+                raise
 
     def _start(self) -> None:
         context = multiprocessing.get_context("fork")

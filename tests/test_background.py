@@ -103,6 +103,25 @@ def test_leaving_the_block_stops_a_child_not_asked_for(tmp_path: Path) -> None:
         os.kill(child, 0)
 
 
+def test_an_interrupt_as_the_child_starts_stops_the_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGINT blocked while forking is delivered when unblocked, before any ``with`` block holds the child."""
+    calls = []
+    unblock = signal.pthread_sigmask
+
+    def interrupted_on_unblocking(how: int, mask: object) -> object:
+        calls.append(how)
+        old = unblock(how, mask)  # type: ignore[arg-type]
+        if how == signal.SIG_SETMASK:
+            raise KeyboardInterrupt
+        return old
+
+    monkeypatch.setattr(background.signal, "pthread_sigmask", interrupted_on_unblocking)
+    with pytest.raises(KeyboardInterrupt):
+        InBackground(lambda: time.sleep(60))
+    assert calls == [signal.SIG_BLOCK, signal.SIG_SETMASK]  # a child was started in between
+    assert multiprocessing.active_children() == []  # killed and reaped
+
+
 def test_a_daemonic_process_does_the_work_itself(monkeypatch: pytest.MonkeyPatch) -> None:
     class Daemon:
         daemon = True

@@ -40,7 +40,7 @@ def test_a_patch_counts_only_what_it_removes_and_adds(tmp_path: Path) -> None:
         f'{A} {TYPE} {AGENCY} .\n{A} {TYPE} {AGENCY} .\n{B} {TYPE} {AGENCY} .\n',  # a repeat, and one the store holds
         f'{A} {TYPE} "{AG_NS}Pledge" .\n',  # the class query reads a literal's text too
     ]
-    store, counts = patch_store(str(tmp_path / "before"), tmp_path / "after", removed, added, before)
+    store, counts = patch_store(tmp_path / "before", removed, added, before)
     assert counts == count_store(store) == Counts(3, {"Agency": 2, "Pledge": 1})
 
 
@@ -48,13 +48,13 @@ def test_two_spellings_of_one_value_are_counted_as_the_one_triple_the_store_hold
     before = _store(tmp_path / "before", f"{A} {TYPE} {PLEDGE} .\n")
     decimal = "<http://www.w3.org/2001/XMLSchema#decimal>"
     added = [f'{A} <urn:amount> "1.0"^^{decimal} .\n{A} <urn:amount> "1"^^{decimal} .\n']
-    store, counts = patch_store(str(tmp_path / "before"), tmp_path / "after", [], added, before)
+    store, counts = patch_store(tmp_path / "before", [], added, before)
     assert counts == count_store(store) == Counts(2, {"Pledge": 1})
 
 
 def test_a_class_left_without_instances_is_not_kept(tmp_path: Path) -> None:
     before = _store(tmp_path / "before", f"{A} {TYPE} {PLEDGE} .\n")
-    store, counts = patch_store(str(tmp_path / "before"), tmp_path / "after", [f"{A} {TYPE} {PLEDGE} .\n".encode()], [], before)
+    store, counts = patch_store(tmp_path / "before", [f"{A} {TYPE} {PLEDGE} .\n".encode()], [], before)
     assert counts == count_store(store) == Counts(0, {})
     assert counts.to_json() == {"triples": 0, "classes": {}}
 

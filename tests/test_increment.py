@@ -168,6 +168,8 @@ def test_a_file_added_or_removed_is_a_part_added_or_removed(seeds: Path, tmp_pat
         pytest.param(lambda out: _set_counts(out / STORE_DIR / INDEX_FILE, {"triples": 9, "classes": {"Pledge": "9"}}), id="counts as text"),
         pytest.param(lambda out: _set_counts(out / STORE_DIR / INDEX_FILE, {"triples": True, "classes": {}}), id="counts as true"),
         pytest.param(lambda out: (out / STORE_DIR / "CURRENT").unlink(), id="store damaged"),
+        pytest.param(lambda out: (out / STORE_DIR / "CURRENT").write_text("garbage\n"), id="store corrupted"),
+        pytest.param(lambda out: ((out / GRAPH_FILE).unlink(), (out / STORE_DIR / "CURRENT").write_text("garbage\n")), id="turtle file removed, store corrupted"),
     ],
 )
 def test_a_previous_build_that_does_not_check_out_gives_a_clean_build(
@@ -224,6 +226,30 @@ def test_a_store_changed_since_its_build_gives_a_clean_build(
     assert build(seeds, out).rewritten is None
     assert _outputs(out) == _outputs(build(seeds, tmp_path / "clean").graph_path.parent)
     assert from_child == [fork_at == 0]  # the child's count, not the parent's redoing it
+
+
+def test_a_write_to_the_store_while_the_facts_are_read_is_not_in_the_update(
+    seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The update patches the copy it counted, taken before the facts are read."""
+    import graph.build
+
+    out = tmp_path / "out"
+    del build(seeds, out).store
+    read_facts = graph.build._read_facts
+
+    def written_meanwhile(*args: Any) -> Any:
+        store = ox.Store(str(out / STORE_DIR))
+        store.add(ox.Quad(ox.NamedNode("urn:by-hand"), ox.NamedNode("urn:note"), ox.Literal("written meanwhile")))
+        store.flush()
+        del store
+        return read_facts(*args)
+
+    monkeypatch.setattr(graph.build, "_read_facts", written_meanwhile)
+    _edit(seeds, FACTS, *RELABEL)
+    assert build(seeds, out).rewritten == [str(seeds / FACTS)]
+    monkeypatch.undo()
+    assert _outputs(out) == _outputs(build(seeds, tmp_path / "clean").graph_path.parent)
 
 
 def _set_counts(index: Path, counts: object) -> None:
