@@ -128,6 +128,8 @@ class FactSet:
     scopes: dict[str, tuple[str, bool]] = field(default_factory=dict)
     inferences: list[Inference] = field(default_factory=list)
     waivers: list[Waiver] = field(default_factory=list)
+    mentioned: dict[str, set[str]] = field(default_factory=dict)
+    """Fact file → the facts defined in other files that its mentions quote (their evidence)."""
 
     def of_kind(self, kind: str) -> list[Record]:
         """The records of one kind ('pledge', 'agency', …) in id order."""
@@ -439,6 +441,8 @@ class _Loader:
         for mention, entry, quote_where in self.mentions:
             if self._known(mention.about, partial(entry.at, "about"), f"mention of {mention.about!r}", None, "fact"):
                 self.facts.evidence[mention.about].append(Quote(mention.source or "", mention.quote, quote_where))
+                if quote_where.path != self.facts.where[mention.about].path:
+                    self.facts.mentioned.setdefault(quote_where.path, set()).add(mention.about)
         records = self.facts.records
         for record_id, record in records.items():
             entry = self.entries[record_id]
