@@ -62,7 +62,7 @@ from graph.increment import (
     read_turtle,
     scopes_by_file,
     snapshot_store,
-    stored_triples,
+    stored_state,
 )
 from graph.summary import Summary, pledge_money, summary_of
 from graph.turtle import TurtleParts, prologue, turtle_part
@@ -83,11 +83,11 @@ with the totals after the writes and 4.6-5.2 s with them beside (four pairs); be
 more than it saves."""
 
 FORK_COUNT_AT = 100_000
-"""Triples of the previous store from which they are counted in a forked child while the facts
-are read (a build updating it checks that it holds what its index says). At 100k pledges (1.55M
-triples) counting takes 0.37 s; counted in a thread after the facts, beside the summary's child,
-a one-file edit's build took 6.15 s, counted so 5.89 s (means of 8 pairs). A fork costs about
-0.01 s, the count of 100k triples 0.02 s."""
+"""Triples of the previous store from which they are counted, and its Turtle file hashed, in a
+forked child while the facts are read (a build updating them checks they are what its index
+says). At 100k pledges (1.55M triples) counting takes 0.37 s; counted in a thread after the
+facts, beside the summary's child, a one-file edit's build took 6.15 s, counted so 5.89 s (means
+of 8 pairs). A fork costs about 0.01 s, the count of 100k triples 0.02 s."""
 
 Positions = dict[tuple[str, str], tuple[int, int]]
 """(source id, quote) → its character offsets in the article."""
@@ -184,23 +184,24 @@ def build(
         try:
             key, digests = read_inputs(seeds_dir)
             index = read_index(out_dir / STORE_DIR)
-            if index is not None and not snapshot_store(out_dir / STORE_DIR, staging):
-                index = None  # the previous store cannot be opened or copied: build afresh
+            previous = read_turtle(out_dir / GRAPH_FILE, index) if index is not None else None
+            if previous is None or not snapshot_store(out_dir / STORE_DIR, staging):
+                index = previous = None  # no previous build to update, or its store cannot be copied
             counting = index is not None and index.counts.triples >= FORK_COUNT_AT
-            with InBackground(partial(stored_triples, staging), fork=counting) as stored:
+            # Asked for only when there is a previous build (then ``previous`` is its Turtle file).
+            with InBackground(partial(stored_state, staging, previous or b""), fork=counting) as state:
                 articles: dict[str, str | None] = {}
                 facts, positions = _read_facts(seeds_dir, corpus_dir, progress, articles, out_dir)
-                if index is not None and stored.result() != index.counts.triples:
-                    index = None  # the store changed since its build, or cannot be read: build afresh
-            if fingerprint(seeds_dir) != key:  # the manifest must describe what was read
-                raise AidgraphError(f"the fact files changed while {printable(str(out_dir))} was built: build again")
+                if index is not None and state.result() != (index.counts.triples, index.turtle[0]):
+                    index = previous = None  # the store or the Turtle file changed since the build
             with InBackground(partial(pledge_money, facts), fork=len(facts.records) >= FORK_SUMMARY_AT) as money:
+                if fingerprint(seeds_dir) != key:  # the manifest must describe what was read
+                    raise AidgraphError(f"the fact files changed while {printable(str(out_dir))} was built: build again")
                 corpus = articles if corpus_dir is not None else None
                 key = with_articles(key, corpus)
                 context = build_context(facts, corpus_entry(corpus_dir, corpus))
-                previous = read_turtle(out_dir / GRAPH_FILE, index) if index is not None else None
                 quoted, scoped = quotes_by_file(facts), scopes_by_file(facts)
-                redo = files_to_redo(index, facts, digests, quoted, scoped, context) if previous is not None else None
+                redo = files_to_redo(index, facts, digests, quoted, scoped, context)
                 written = None
                 if index is not None and previous is not None and redo is not None:
                     try:

@@ -20,8 +20,9 @@ import pytest
 from graph.background import InBackground
 from graph.build import build
 from graph.cache import GRAPH_FILE, MANIFEST_FILE, STORE_DIR
-from graph.increment import INDEX_FILE, stored_triples
+from graph.increment import INDEX_FILE, quotes_by_file, stored_state
 from graph.summary import pledge_money, summarize
+from loaders import load_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTS = "facts/us-billions-southern-mexico-2018.yaml"
@@ -158,6 +159,7 @@ def test_a_file_added_or_removed_is_a_part_added_or_removed(seeds: Path, tmp_pat
     [
         pytest.param(lambda out: (out / GRAPH_FILE).write_bytes(b"# edited by hand\n"), id="turtle file edited"),
         pytest.param(lambda out: (out / GRAPH_FILE).unlink(), id="turtle file removed"),
+        pytest.param(lambda out: _flip_last_byte(out / GRAPH_FILE), id="turtle file edited, same size"),
         pytest.param(lambda out: (out / STORE_DIR / INDEX_FILE).write_text("{"), id="index damaged"),
         pytest.param(lambda out: (out / STORE_DIR / INDEX_FILE).write_text('{"files": 3}'), id="index of another shape"),
         pytest.param(lambda out: (out / STORE_DIR / INDEX_FILE).unlink(), id="index removed"),
@@ -181,6 +183,11 @@ def test_a_previous_build_that_does_not_check_out_gives_a_clean_build(
     _edit(seeds, FACTS, *RELABEL)
     assert build(seeds, out).rewritten is None
     assert _outputs(out) == _outputs(build(seeds, tmp_path / "clean").graph_path.parent)
+
+
+def _flip_last_byte(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[:-1] + (b" " if data[-1:] != b" " else b"\n"))
 
 
 def _set_prologue(index: Path, value: str) -> None:
@@ -210,7 +217,7 @@ def test_a_store_changed_since_its_build_gives_a_clean_build(
     class Recorded(InBackground):  # type: ignore[type-arg]
         def result(self) -> Any:
             answer = super().result()
-            if self._work.func is stored_triples:  # type: ignore[attr-defined]
+            if self._work.func is stored_state:  # type: ignore[attr-defined]
                 from_child.append(self.from_child)
             return answer
 
@@ -318,3 +325,16 @@ def test_the_builds_summary_is_the_one_read_from_its_graph(
     assert updated.rewritten is not None
     assert updated.summary == summarize(updated.store) != first.summary  # a pledge's scope is unknown now
     assert from_child == [fork_at == 0] * 2  # the child's answer, not the parent's redoing it
+
+
+def test_the_files_quoting_facts_elsewhere_are_those_the_evidence_shows(seeds: Path) -> None:
+    """``quotes_by_file`` from the loader's note of mentions equals a scan of every quote."""
+    _edit(seeds, EXAMINER, MENTION, MENTION + ADDED)  # two facts of two other files
+    facts = load_facts(seeds)
+    scanned: dict[str, set[str]] = {file: set() for file in facts.files}
+    for fact_id, quotes in facts.evidence.items():
+        for quote in quotes:
+            if quote.where.path != facts.where[fact_id].path:
+                scanned[quote.where.path].add(fact_id)
+    assert quotes_by_file(facts) == scanned
+    assert sum(map(len, scanned.values())) == 2
