@@ -270,8 +270,7 @@ def money_of_facts(facts: FactSet) -> Money:
         )
     overlaps = tuple(
         OverlapNote(r.id, r.label, r.relation, r.note, tuple(sorted(set(r.facts))))
-        for _, r in sorted(records.items())
-        if isinstance(r, Overlap)
+        for _, r in sorted((i, r) for i, r in records.items() if isinstance(r, Overlap))
     )
     return Money(money, overlaps)
 
