@@ -26,7 +26,7 @@ def runner() -> CliRunner:
 
 def test_build_writes_turtle_and_prints_summary(runner: CliRunner, write_seeds, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = runner.invoke(cli, ["build", "--seeds", str(write_seeds()), "--out", str(out)])
+    result = runner.invoke(cli, ["build", "--seeds", str(write_seeds()), "--build-dir", str(out)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == f"Wrote {out / 'aidgraph.ttl'}"
     assert "pledges: 1 (1 not part of another)\n  money across borders: USD 1,000,000,000\n" in result.output
@@ -35,13 +35,26 @@ def test_build_writes_turtle_and_prints_summary(runner: CliRunner, write_seeds, 
     assert (out / "manifest.json").is_file()
 
 
+def test_build_reads_its_old_option_name_with_a_warning(runner: CliRunner, write_seeds, tmp_path: Path) -> None:
+    seeds, out = str(write_seeds()), tmp_path / "out"
+    result = runner.invoke(cli, ["build", "-q", "--seeds", seeds, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "Warning: --out is now --build-dir, as in the other commands; --out will go\n"
+    assert result.stdout.splitlines()[0] == f"Wrote {out / 'aidgraph.ttl'}"
+    both = runner.invoke(cli, ["build", "--seeds", seeds, "--out", str(out), "--build-dir", str(tmp_path / "other")])
+    assert both.exit_code == 2
+    assert both.stderr.splitlines()[-1] == "Error: --out is the old name of --build-dir: give --build-dir alone"
+    options = [line.split()[0] for line in runner.invoke(cli, ["build", "--help"]).output.splitlines() if line.startswith("  -")]
+    assert "--build-dir" in options and "--out" not in options  # the old name is read, not offered
+
+
 def test_build_again_says_how_much_it_rewrote(runner: CliRunner, tmp_path: Path) -> None:
     seeds, out = tmp_path / "seeds", tmp_path / "out"
     shutil.copytree(ROOT / "seeds", seeds)
-    runner.invoke(cli, ["build", "--seeds", str(seeds), "--out", str(out)])
+    runner.invoke(cli, ["build", "--seeds", str(seeds), "--build-dir", str(out)])
     facts = seeds / "facts" / "reuters-kelly-mexico-2017.yaml"
     facts.write_text(facts.read_text(encoding="utf-8").replace("label: ", "label: The ", 1), encoding="utf-8")
-    result = runner.invoke(cli, ["build", "--seeds", str(seeds), "--out", str(out)])
+    result = runner.invoke(cli, ["build", "--seeds", str(seeds), "--build-dir", str(out)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == f"Wrote {out / 'aidgraph.ttl'} (updated: 1 of 9 fact files rewritten)"
 
@@ -55,7 +68,7 @@ def test_error_build_prints_every_problem_and_writes_nothing(runner: CliRunner, 
             "x.yaml": "source: s1\npledges:\n  - id: p2\n    label: P\n    pledged_by: dfcc\n    amount: 5\n    evidence: [x]\n"
         }
     )
-    result = runner.invoke(cli, ["build", "--seeds", str(seeds), "--out", str(out)])
+    result = runner.invoke(cli, ["build", "--seeds", str(seeds), "--build-dir", str(out)])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"{seeds / 'x.yaml'}:5:17: pledge 'p2': unknown actor 'dfcc' (did you mean 'dfc'?)",
@@ -66,7 +79,7 @@ def test_error_build_prints_every_problem_and_writes_nothing(runner: CliRunner, 
 
 
 def test_seeds_from_environment(runner: CliRunner, write_seeds, tmp_path: Path) -> None:
-    result = runner.invoke(cli, ["build", "--out", str(tmp_path / "o")], env={"AIDGRAPH_SEEDS": str(write_seeds())})
+    result = runner.invoke(cli, ["build", "--build-dir", str(tmp_path / "o")], env={"AIDGRAPH_SEEDS": str(write_seeds())})
     assert result.exit_code == 0, result.output
 
 
@@ -91,7 +104,7 @@ def test_error_build_without_a_usable_temporary_directory_says_so_and_check_need
     missing = tmp_path / "no-such-tmp"
     monkeypatch.setattr(tempfile, "tempdir", str(missing))  # where a build writes the triples for its bulk load
     seeds = str(write_seeds())
-    result = runner.invoke(cli, ["build", "--seeds", seeds, "--out", str(tmp_path / "out")], env={"AIDGRAPH_CORPUS": ""})
+    result = runner.invoke(cli, ["build", "--seeds", seeds, "--build-dir", str(tmp_path / "out")], env={"AIDGRAPH_CORPUS": ""})
     assert result.exit_code == 1, result.output
     assert result.stderr.splitlines()[-1] == (
         f"Error: cannot write the triples to a temporary file in {missing}: No such file or directory "
@@ -153,7 +166,7 @@ def test_installed_console_script_runs() -> None:
 def test_python_dash_m_graph(write_seeds, tmp_path: Path) -> None:
     env = {**os.environ, "AIDGRAPH_SEEDS": str(write_seeds())}
     result = subprocess.run(
-        [sys.executable, "-m", "graph", "build", "--out", str(tmp_path / "o")],
+        [sys.executable, "-m", "graph", "build", "--build-dir", str(tmp_path / "o")],
         capture_output=True,
         text=True,
         check=False,

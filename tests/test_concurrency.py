@@ -156,7 +156,7 @@ def test_a_killed_build_leaves_no_worker_and_its_staging_goes(tmp_path: Path, ho
             stream.writelines(entry.format(f=f, i=i) for i in range(30_000))
     out = tmp_path / "out"
     build = subprocess.Popen(
-        [sys.executable, "-m", "graph", "build", "-q", "--seeds", str(seeds), "--out", str(out)],
+        [sys.executable, "-m", "graph", "build", "-q", "--seeds", str(seeds), "--build-dir", str(out)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -182,7 +182,7 @@ def test_a_killed_build_leaves_no_worker_and_its_staging_goes(tmp_path: Path, ho
     (seeds / "big0.yaml").unlink()
     (seeds / "big1.yaml").unlink()
     subprocess.run(
-        [sys.executable, "-m", "graph", "build", "-q", "--seeds", str(seeds), "--out", str(out)], cwd=ROOT, check=True
+        [sys.executable, "-m", "graph", "build", "-q", "--seeds", str(seeds), "--build-dir", str(out)], cwd=ROOT, check=True
     )
     assert not [p for p in out.iterdir() if p.name.startswith(".oxigraph-")]
 
@@ -192,7 +192,7 @@ import subprocess, sys, time
 seeds, out, until = sys.argv[1], sys.argv[2], float(sys.argv[3])
 codes = []
 while time.time() < until:
-    done = subprocess.run([sys.executable, "-m", "graph", "build", "-q", "--seeds", seeds, "--out", out],
+    done = subprocess.run([sys.executable, "-m", "graph", "build", "-q", "--seeds", seeds, "--build-dir", out],
                           capture_output=True, text=True)
     codes.append(done.returncode)
     if done.returncode or done.stderr.strip():
@@ -277,7 +277,7 @@ def test_error_an_output_directory_that_cannot_be_made_is_one_line(tmp_path: Pat
     seeds = _seeds(tmp_path / "seeds", "1 billion")
     (tmp_path / "file").write_text("not a directory")
     out = tmp_path / where if not where.startswith("/") else Path(where)
-    result = CliRunner().invoke(cli, ["build", "-q", "--seeds", str(seeds), "--out", str(out)])
+    result = CliRunner().invoke(cli, ["build", "-q", "--seeds", str(seeds), "--build-dir", str(out)])
     assert result.exit_code == 1
     reason = "Not a directory" if where.startswith("file") else "No such file or directory"
     assert result.stderr.splitlines() == [f"Error: cannot build into {out}: {reason}"]

@@ -52,7 +52,7 @@ def test_repeat_builds_are_byte_identical(tmp_path: Path, corpus_dir: Path) -> N
     for seed in ("1", "2"):
         out = tmp_path / seed
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        command = [sys.executable, "-m", "graph", "build", "--seeds", str(ROOT / "seeds"), "--out", str(out)]
+        command = [sys.executable, "-m", "graph", "build", "--seeds", str(ROOT / "seeds"), "--build-dir", str(out)]
         subprocess.run([*command, "--corpus", str(corpus_dir)], check=True, capture_output=True, env=env)
         outputs.append((out / "aidgraph.ttl").read_bytes())
     assert outputs[0] == outputs[1]

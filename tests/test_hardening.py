@@ -42,7 +42,7 @@ def previous_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict
     (seeds / "sources.yaml").write_text(MINIMAL_SOURCES)
     (seeds / "facts.yaml").write_text(MINIMAL_FACTS)
     out = root / "build"
-    subprocess.run([sys.executable, "-m", "graph", "build", "--seeds", str(seeds), "--out", str(out)], check=True)
+    subprocess.run([sys.executable, "-m", "graph", "build", "--seeds", str(seeds), "--build-dir", str(out)], check=True)
     return out, _digests(out)
 
 
@@ -59,7 +59,7 @@ def test_there_are_at_least_thirty_bad_files() -> None:
 def _run_bad(seeds: Path, out: Path) -> tuple[subprocess.CompletedProcess[str], float]:
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "graph", "build", "--seeds", str(seeds), "--out", str(out)],
+        [sys.executable, "-m", "graph", "build", "--seeds", str(seeds), "--build-dir", str(out)],
         capture_output=True,
         text=True,
         timeout=30,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from graph import choices
 from graph.cli.common import (
@@ -23,31 +24,38 @@ from graph.cli.common import (
 @seeds_option
 @corpus_option
 @click.option(
-    "--out",
+    "--build-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("build"),
     show_default=True,
-    help="Directory to write aidgraph.ttl and manifest.json into.",
+    help="Directory to write aidgraph.ttl, the store and manifest.json into (what the other commands read).",
 )
+@click.option("--out", "old_name", type=click.Path(file_okay=False, path_type=Path), hidden=True)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar (there is none when stderr is not a terminal).")
-def build(seeds: Path, corpus: Path | None, out: Path, quiet: bool) -> None:
+def build(seeds: Path, corpus: Path | None, build_dir: Path, old_name: Path | None, quiet: bool) -> None:
     """Build the graph from the fact files and print a summary.
 
-    Writes OUT/aidgraph.ttl (facts and ontology, in Turtle) and the Oxigraph store OUT/oxigraph
-    that other commands reuse, atomically: when the facts hold any problem, every problem is
-    listed and nothing is written. With --corpus, each quote records where it sits in its article.
-    Building OUT again after an edit rewrites only the fact files' parts the edit can change;
-    the result is byte for byte what a build into an empty directory gives.
+    Writes BUILD_DIR/aidgraph.ttl (facts and ontology, in Turtle) and the Oxigraph store
+    BUILD_DIR/oxigraph that other commands reuse (their --build-dir), atomically: when the facts
+    hold any problem, every problem is listed and nothing is written. With --corpus, each quote
+    records where it sits in its article. Building BUILD_DIR again after an edit rewrites only the
+    fact files' parts the edit can change; the result is byte for byte what a build into an
+    empty directory gives. (--out is the option's old name, still read, with a warning.)
 
     \b
     Examples:
       aidgraph build
-      aidgraph build --seeds my-seeds --out /tmp/graph --corpus ../shared/corpus
+      aidgraph build --seeds my-seeds --build-dir /tmp/graph --corpus ../shared/corpus
     """
     import graph
 
+    if old_name is not None:
+        if click.get_current_context().get_parameter_source("build_dir") is not ParameterSource.DEFAULT:
+            raise click.UsageError("--out is the old name of --build-dir: give --build-dir alone")
+        click.echo("Warning: --out is now --build-dir, as in the other commands; --out will go", err=True)
+        build_dir = old_name
     with progress_bar("Reading facts", quiet) as progress:
-        result = graph.build_graph(seeds, out, corpus, progress=progress)
+        result = graph.build_graph(seeds, build_dir, corpus, progress=progress)
     if result.rewritten is None:
         click.echo(f"Wrote {result.graph_path}")
     else:
