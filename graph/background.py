@@ -1,10 +1,13 @@
-"""Work done in a forked child while this process goes on: the build's money totals, and the
-count of the previous store's triples it checks before it patches that store.
+"""Work done in a forked child while this process goes on: a build's copy of the previous store
+and its count, and the build's money totals.
 
-A build's summary totals the money of every pledge, pure Python (1.3 s at 100k pledges), while
-the build writes its store and Turtle file, which holds Python's lock too: the totals in a thread
-gained 0.15 s of 5.7 s. A child forked once the facts are read sees them copy-on-write, so nothing
-crosses but the answer, and the two run on two cores.
+A build's summary totals the money of every pledge, pure Python (1.0-1.3 s at 100k pledges),
+while the build writes its store and Turtle file, which holds Python's lock too: the totals in a
+thread gained 0.15 s of 5.7 s. A child forked once the facts are read sees them copy-on-write, so
+nothing crosses but the answer, and the two run on two cores. Likewise a child forked before the
+facts are read copies and counts the previous store (0.4 s) while this process reads them, on a
+core that is idle then; forked before this process opens any store, it shares no store's native
+threads' state (only Python's own threads are seen here: see below).
 
 The answer is always the one the work gives in this process. Where a child cannot help or cannot
 be made safely the work is done here when the answer is asked for: without ``fork``, and while

@@ -54,6 +54,7 @@ from graph.increment import (
     INDEX_FILE,
     BuildIndex,
     build_context,
+    copy_previous,
     files_to_redo,
     index_bytes,
     patch_store,
@@ -61,8 +62,6 @@ from graph.increment import (
     read_index,
     read_turtle,
     scopes_by_file,
-    snapshot_store,
-    stored_state,
 )
 from graph.summary import Summary, pledge_money, summary_of
 from graph.turtle import TurtleParts, prologue, turtle_part
@@ -185,14 +184,14 @@ def build(
             key, digests = read_inputs(seeds_dir)
             index = read_index(out_dir / STORE_DIR)
             previous = read_turtle(out_dir / GRAPH_FILE, index) if index is not None else None
-            if previous is None or not snapshot_store(out_dir / STORE_DIR, staging):
-                index = previous = None  # no previous build to update, or its store cannot be copied
+            if previous is None:
+                index = None  # no previous build to update
             counting = index is not None and index.counts.triples >= FORK_COUNT_AT
             # Asked for only when there is a previous build (then ``previous`` is its Turtle file).
-            with InBackground(partial(stored_state, staging, previous or b""), fork=counting) as state:
+            with InBackground(partial(copy_previous, out_dir / STORE_DIR, staging, previous or b""), fork=counting) as copied:
                 articles: dict[str, str | None] = {}
                 facts, positions = _read_facts(seeds_dir, corpus_dir, progress, articles, out_dir)
-                if index is not None and state.result() != (index.counts.triples, index.turtle[0]):
+                if index is not None and copied.result() != (index.counts.triples, index.turtle[0]):
                     index = previous = None  # the store or the Turtle file changed since the build
             with InBackground(partial(pledge_money, facts), fork=len(facts.records) >= FORK_SUMMARY_AT) as money:
                 if fingerprint(seeds_dir) != key:  # the manifest must describe what was read

@@ -13,9 +13,9 @@ then :func:`files_to_redo` says whose parts may have changed:
   comparing each file's digest of its pledges' scopes.
 
 The new store is a copy of the previous one (Oxigraph's backup: hard links, at once, taken
-before the facts are read: :func:`snapshot_store`) with those parts' old triples (parsed back from the previous Turtle file) removed and their new triples
-added (:func:`patch_store`, which moves the counts by what it changed); the Turtle file is the
-previous one with those parts replaced. Whatever can change every part makes the build a clean
+while the facts are read: :func:`copy_previous`) with those parts' old triples (parsed back from
+the previous Turtle file) removed and their new triples added (:func:`patch_store`, which moves
+the counts by what it changed); the Turtle file is the previous one with those parts replaced. Whatever can change every part makes the build a clean
 one instead: another version of the loader, of this code, of the ontology or shapes, or of
 pyoxigraph; a change to the sources, the articles read or where they are; an index or Turtle
 file that does not check out, a previous store that cannot be opened, copied or read, or whose
@@ -48,6 +48,7 @@ __all__ = [
     "INDEX_FILE",
     "BuildIndex",
     "build_context",
+    "copy_previous",
     "files_to_redo",
     "index_bytes",
     "patch_store",
@@ -55,8 +56,6 @@ __all__ = [
     "read_index",
     "read_turtle",
     "scopes_by_file",
-    "snapshot_store",
-    "stored_state",
 ]
 
 INDEX_FILE = "aidgraph-index.json"
@@ -220,7 +219,7 @@ def _span(value: Any) -> tuple[int, int]:
 def read_turtle(path: Path, index: BuildIndex) -> bytes | None:
     """The Turtle file at ``path`` if it has the size ``index`` describes, else None.
 
-    Its SHA-256 is for the caller to compare with the index's (:func:`stored_state`).
+    Its SHA-256 is for the caller to compare with the index's (:func:`copy_previous`).
     """
     try:
         data = read_regular(path, index.turtle[1], "Turtle file")
@@ -253,34 +252,32 @@ def files_to_redo(
     return redo if rewritten <= MOST * max(1, index.turtle[1] - index.prologue) else None
 
 
-def snapshot_store(store_dir: Path, target: Path) -> bool:
-    """Copy the store at ``store_dir`` into ``target`` (an empty directory, replaced); False when
-    it cannot be opened or copied (``target`` is then left empty).
+def copy_previous(store_dir: Path, target: Path, turtle: bytes) -> tuple[int | None, str]:
+    """Copy the store at ``store_dir`` into the directory ``target`` (replaced) and count the
+    copy's triples (None when the store cannot be opened, copied or read: ``target`` is then left
+    empty); with the SHA-256 of ``turtle``. What a build compares with its index before it patches
+    the copy and the Turtle file.
 
-    Oxigraph's backup makes hard links, at once. A build patches this copy, so the copy it counts
-    (:func:`stored_state`) is the one it changes, whatever is written to ``store_dir`` meanwhile.
+    Oxigraph's backup makes hard links, at once, and the build patches this copy: what is counted
+    is what is changed, whatever is written to ``store_dir`` meanwhile. At 100k pledges counting
+    takes 0.37 s and hashing the Turtle file 0.1 s; a build does all of it in a child forked
+    before it opens any store, while it reads the facts (see :func:`graph.build.build`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> copy = Path(tempfile.mkdtemp()) / "copy"
+    >>> copy_previous(copy.parent / "no-store", copy, b"")[0] is None, sorted(copy.iterdir())
+    (True, [])
     """
+    digest = hashlib.sha256(turtle).hexdigest()
+    shutil.rmtree(target, ignore_errors=True)  # the backup makes it (and a failed try left it so)
     try:
-        target.rmdir()  # the backup makes it
         ox.Store.read_only(str(store_dir)).backup(str(target))
+        return len(ox.Store.read_only(str(target))), digest
     except (OSError, RuntimeError):  # RuntimeError: pyoxigraph's word for a corrupted store
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir()
-        return False
-    return True
-
-
-def stored_state(store_dir: Path, turtle: bytes) -> tuple[int | None, str]:
-    """The number of triples in the store at ``store_dir`` (None when it cannot be read) and the
-    SHA-256 of ``turtle``: what a build compares with its index before it patches them.
-
-    At 100k pledges counting takes 0.37 s and hashing the Turtle file 0.1 s; a build does both in
-    a child while it reads the facts (see :func:`graph.build.build`).
-    """
-    digest = hashlib.sha256(turtle).hexdigest()
-    try:
-        return len(ox.Store.read_only(str(store_dir))), digest
-    except (OSError, RuntimeError):
         return None, digest
 
 

@@ -20,7 +20,7 @@ import pytest
 from graph.background import InBackground
 from graph.build import build
 from graph.cache import GRAPH_FILE, MANIFEST_FILE, STORE_DIR
-from graph.increment import INDEX_FILE, quotes_by_file, stored_state
+from graph.increment import INDEX_FILE, copy_previous, quotes_by_file
 from graph.summary import pledge_money, summarize
 from loaders import load_facts
 
@@ -217,7 +217,7 @@ def test_a_store_changed_since_its_build_gives_a_clean_build(
     class Recorded(InBackground):  # type: ignore[type-arg]
         def result(self) -> Any:
             answer = super().result()
-            if self._work.func is stored_state:  # type: ignore[attr-defined]
+            if self._work.func is copy_previous:  # type: ignore[attr-defined]
                 from_child.append(self.from_child)
             return answer
 
@@ -235,12 +235,14 @@ def test_a_store_changed_since_its_build_gives_a_clean_build(
     assert from_child == [fork_at == 0]  # the child's count, not the parent's redoing it
 
 
+@pytest.mark.parametrize("fork_at", [0, 10**12], ids=["copied in a child", "copied here"])
 def test_a_write_to_the_store_while_the_facts_are_read_is_not_in_the_update(
-    seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork_at: int
 ) -> None:
-    """The update patches the copy it counted, taken before the facts are read."""
+    """The update patches the copy it counted: one taken before the write, or one that counts it."""
     import graph.build
 
+    monkeypatch.setattr("graph.build.FORK_COUNT_AT", fork_at)
     out = tmp_path / "out"
     del build(seeds, out).store
     read_facts = graph.build._read_facts
@@ -254,7 +256,30 @@ def test_a_write_to_the_store_while_the_facts_are_read_is_not_in_the_update(
 
     monkeypatch.setattr(graph.build, "_read_facts", written_meanwhile)
     _edit(seeds, FACTS, *RELABEL)
-    assert build(seeds, out).rewritten == [str(seeds / FACTS)]
+    build(seeds, out)
+    monkeypatch.undo()
+    assert _outputs(out) == _outputs(build(seeds, tmp_path / "clean").graph_path.parent)
+
+
+@pytest.mark.parametrize("error", [OSError(28, "No space left on device"), RuntimeError("Corruption: block checksum mismatch")])
+def test_a_patch_that_fails_gives_a_clean_build(
+    seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
+    """A copy that cannot be written, or turns out corrupted as it is patched, is built afresh."""
+    import graph.build
+
+    out = tmp_path / "out"
+    build(seeds, out)
+    patch = graph.build.patch_store
+
+    def failing(store_dir: Path, *args: Any) -> Any:
+        store, _ = patch(store_dir, *args)  # the copy patched, then the failure
+        del store
+        raise error
+
+    monkeypatch.setattr(graph.build, "patch_store", failing)
+    _edit(seeds, FACTS, *RELABEL)
+    assert build(seeds, out).rewritten is None
     monkeypatch.undo()
     assert _outputs(out) == _outputs(build(seeds, tmp_path / "clean").graph_path.parent)
 
