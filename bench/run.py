@@ -507,13 +507,16 @@ def reasons(results: dict[int, list[dict[str, object]]]) -> str:
         "build after a one-file edit, 100k": (
             f"- **build after a one-file edit**: {rebuilt['seconds']:.2f} s ({rewritten}), as `aidgraph build` "
             "runs it. Reading the facts (cached records, then the set-wide reference, cycle and scope checks, "
-            f"which are not incremental) takes about {edit['facts_s']:.2f} s of it, patching the store and the "
-            "Turtle file about 1.4 s, and the summary's money (1.3 s; 1.7 s before this run) is totalled "
-            "in a forked child meanwhile: in four pairs measured on 2026-12-07 with the bench's edit, 5.12-5.58 s "
-            "with the totals after the writes, 4.64-5.23 s beside them. Each of these touches every record in "
-            "Python: unpickling the 100k cached records 1.3 s (their pydantic models 1.0 s of it), merging "
-            "them 0.7 s, the set-wide checks 1.3 s (measured once, 2026-12-07). Under 5 s for sure needs the "
-            "set-wide checks kept between builds and updated from the edited file's records: not built yet."
+            f"which are not incremental) takes about {edit['facts_s']:.2f} s of it. Meanwhile a forked child "
+            "counts the triples of the previous store's copy and hashes its Turtle file (0.5 s), which the "
+            "build checks before it patches them; after the facts a second child totals the summary's money "
+            "(1.0-1.3 s) while the build patches the store and the Turtle file (about 1.1 s), and the build "
+            "then waits 0.26-0.49 s for the totals (measured 2026-12-07): after the facts, the totals are its "
+            "critical path. In ten pairs with the bench's edit (2026-12-07), the code of 7908bd6 took 5.93 s, "
+            "that of de63ae0 5.49 s (means). All of it touches every record in Python: unpickling the 100k cached "
+            "records 1.3 s (their pydantic models 1.0 s of it), merging them 0.7 s, the set-wide checks 1.2 s, "
+            "the money 1.0 s (measured once, 2026-12-07). Under 5 s for sure needs the set-wide checks and the "
+            "money kept between builds and updated from the edited file's records: not built yet."
         ),
         "parameterized queries, 100k": (
             f"- **parameterized `pledges`**: {by_donor['rows']:,} rows by one donor take "

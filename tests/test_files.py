@@ -125,3 +125,18 @@ def test_error_a_full_disk_on_stdout_is_one_line() -> None:
         )
     assert result.returncode == 1
     assert result.stderr.decode().strip() == "Error: cannot write to standard output: No space left on device"
+
+
+def test_error_a_file_the_command_cannot_write_is_named_in_one_line(tmp_path: Path) -> None:
+    """Not the standard output's fault: a build directory whose Turtle file is a directory."""
+    import subprocess
+    import sys
+
+    (tmp_path / "out" / "aidgraph.ttl").mkdir(parents=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "graph", "build", "-q", "--seeds", str(SEEDS), "--build-dir", str(tmp_path / "out")],
+        capture_output=True, check=False, env={**os.environ, "AIDGRAPH_CORPUS": ""},
+    )
+    assert result.returncode == 1
+    assert result.stderr.decode() == f"Error: {tmp_path / 'out' / 'aidgraph.ttl'}: Is a directory\n"
+    assert result.stdout == b""

@@ -21,12 +21,19 @@ __all__ = ["cli", "main"]
 def main() -> None:
     """Console-script entry point: the command, then standard output flushed with its errors caught.
 
-    A full disk or a closed pipe on standard output is one line on stderr and exit code 1, not a
-    traceback (the last flush happens here, not at interpreter exit).
+    A file the command could not read or write is one line naming it (``Error: build/aidgraph.ttl:
+    Is a directory``); a full disk or a closed pipe on standard output is one line too (an error
+    that names no file is taken for standard output's); each exits with code 1, not a traceback
+    (the last flush happens here, not at interpreter exit).
     """
     try:
         try:
             cli(prog_name="aidgraph")
+        except OSError as err:
+            if err.filename is None:  # no file named: standard output's, as a rule (handled below)
+                raise
+            click.echo(f"Error: {_os_error(err)}", err=True)
+            sys.exit(1)
         finally:
             sys.stdout.flush()
     except OSError as err:
@@ -34,3 +41,19 @@ def main() -> None:
         if not isinstance(err, BrokenPipeError):
             click.echo(f"Error: cannot write to standard output: {err.strerror or err}", err=True)
         sys.exit(1)
+
+
+def _os_error(err: OSError) -> str:
+    """An operating system's refusal of a file in words: the file (a rename's target), and why.
+
+    Examples
+    --------
+    >>> _os_error(IsADirectoryError(21, "Is a directory", "build/.aidgraph.ttl.tmp", None, "build/aidgraph.ttl"))
+    'build/aidgraph.ttl: Is a directory'
+    >>> _os_error(FileExistsError(17, "File exists", "build/records"))
+    'build/records: File exists'
+    """
+    from loaders.text import printable
+
+    name = err.filename2 if err.filename2 is not None else err.filename
+    return printable(f"{name}: {err.strerror or err}")
