@@ -82,11 +82,11 @@ with the totals after the writes and 4.6-5.2 s with them beside (four pairs); be
 more than it saves."""
 
 FORK_COUNT_AT = 100_000
-"""Triples of the previous store from which they are counted, and its Turtle file hashed, in a
-forked child while the facts are read (a build updating them checks they are what its index
-says). At 100k pledges (1.55M triples) counting takes 0.37 s; counted in a thread after the
-facts, beside the summary's child, a one-file edit's build took 6.15 s, counted so 5.89 s (means
-of 8 pairs). A fork costs about 0.01 s, the count of 100k triples 0.02 s."""
+"""Triples of the previous store from which it is copied and counted, and its Turtle file hashed,
+in a forked child while the facts are read (a build updating them checks they are what its index
+says: :func:`graph.increment.copy_previous`). At 100k pledges (1.55M triples) counting takes
+0.37 s; counted in a thread after the facts, beside the summary's child, it cost a one-file
+edit's build 0.4-0.6 s. A fork costs about 0.01 s, the count of 100k triples 0.02 s."""
 
 Positions = dict[tuple[str, str], tuple[int, int]]
 """(source id, quote) → its character offsets in the article."""
@@ -188,14 +188,16 @@ def build(
                 index = None  # no previous build to update
             counting = index is not None and index.counts.triples >= FORK_COUNT_AT
             # Asked for only when there is a previous build (then ``previous`` is its Turtle file).
-            with InBackground(partial(copy_previous, out_dir / STORE_DIR, staging, previous or b""), fork=counting) as copied:
+            copying = partial(copy_previous, out_dir / STORE_DIR, staging, previous or b"")
+            with InBackground(copying, fork=counting) as copied:
                 articles: dict[str, str | None] = {}
                 facts, positions = _read_facts(seeds_dir, corpus_dir, progress, articles, out_dir)
                 if index is not None and copied.result() != (index.counts.triples, index.turtle[0]):
                     index = previous = None  # the store or the Turtle file changed since the build
             with InBackground(partial(pledge_money, facts), fork=len(facts.records) >= FORK_SUMMARY_AT) as money:
                 if fingerprint(seeds_dir) != key:  # the manifest must describe what was read
-                    raise AidgraphError(f"the fact files changed while {printable(str(out_dir))} was built: build again")
+                    where = printable(str(out_dir))
+                    raise AidgraphError(f"the fact files changed while {where} was built: build again")
                 corpus = articles if corpus_dir is not None else None
                 key = with_articles(key, corpus)
                 context = build_context(facts, corpus_entry(corpus_dir, corpus))
@@ -205,7 +207,7 @@ def build(
                 if index is not None and previous is not None and redo is not None:
                     try:
                         written = _write_patched(staging, index, previous, facts, positions, redo)
-                    except (OSError, RuntimeError):  # the copy cannot be written (or is corrupted): build afresh
+                    except (OSError, RuntimeError):  # the copy cannot be written, or is corrupted: build afresh
                         redo = None
                 if written is None:
                     shutil.rmtree(staging)  # it may hold the previous store's copy

@@ -15,13 +15,14 @@ then :func:`files_to_redo` says whose parts may have changed:
 The new store is a copy of the previous one (Oxigraph's backup: hard links, at once, taken
 while the facts are read: :func:`copy_previous`) with those parts' old triples (parsed back from
 the previous Turtle file) removed and their new triples added (:func:`patch_store`, which moves
-the counts by what it changed); the Turtle file is the previous one with those parts replaced. Whatever can change every part makes the build a clean
-one instead: another version of the loader, of this code, of the ontology or shapes, or of
-pyoxigraph; a change to the sources, the articles read or where they are; an index or Turtle
-file that does not check out, a previous store that cannot be opened, copied or read, or whose
-copy's number of triples is not the one its index records (the store was changed since its
-build: patching it would keep that change); or an edit that touches most of the parts (a clean build is faster then). Tests compare
-each kind of edit with a clean build, byte for byte.
+the counts by what it changed); the Turtle file is the previous one with those parts replaced.
+Whatever can change every part makes the build a clean one instead: another version of the
+loader, of this code, of the ontology or shapes, or of pyoxigraph; a change to the sources, the
+articles read or where they are; an index or Turtle file that does not check out, a previous
+store that cannot be opened, copied or read, or whose copy's number of triples is not the one
+its index records (the store was changed since its build: patching it would keep that change);
+or an edit that touches most of the parts (a clean build is faster then). Tests compare each
+kind of edit with a clean build, byte for byte.
 """
 
 from __future__ import annotations
@@ -281,7 +282,9 @@ def copy_previous(store_dir: Path, target: Path, turtle: bytes) -> tuple[int | N
         return None, digest
 
 
-def patch_store(store_dir: Path, removed: Iterable[bytes], added: Iterable[str], counts: Counts) -> tuple[ox.Store, Counts]:
+def patch_store(
+    store_dir: Path, removed: Iterable[bytes], added: Iterable[str], counts: Counts
+) -> tuple[ox.Store, Counts]:
     """The store at ``store_dir`` (a copy of the previous build's, of ``counts``, which the caller
     checked are its own) with triples replaced, and its counts now.
 
