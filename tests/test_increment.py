@@ -59,6 +59,21 @@ def _outputs(out: Path) -> dict[str, object]:
     }
 
 
+def _children_recorded(monkeypatch: pytest.MonkeyPatch, work: Callable[..., Any]) -> list[bool]:
+    """For each answer the build asks of ``work`` in the background: whether a child gave it."""
+    from_child: list[bool] = []
+
+    class Recorded(InBackground):  # type: ignore[type-arg]
+        def result(self) -> Any:
+            answer = super().result()
+            if self._work.func is work:  # type: ignore[attr-defined]
+                from_child.append(self.from_child)
+            return answer
+
+    monkeypatch.setattr("graph.build.InBackground", Recorded)
+    return from_child
+
+
 def _rebuilt_and_clean(
     seeds: Path, tmp_path: Path, edit: Callable[[], object], corpus: Path | None = None
 ) -> tuple[list[str] | None, dict[str, object], dict[str, object]]:
@@ -212,17 +227,8 @@ def test_a_store_changed_since_its_build_gives_a_clean_build(
     seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork_at: int
 ) -> None:
     """A triple put into the store behind the builds' back would stay in a patched copy of it."""
-    from_child = []
-
-    class Recorded(InBackground):  # type: ignore[type-arg]
-        def result(self) -> Any:
-            answer = super().result()
-            if self._work.func is copy_previous:  # type: ignore[attr-defined]
-                from_child.append(self.from_child)
-            return answer
-
+    from_child = _children_recorded(monkeypatch, copy_previous)
     monkeypatch.setattr("graph.build.FORK_COUNT_AT", fork_at)
-    monkeypatch.setattr("graph.build.InBackground", Recorded)
     out = tmp_path / "out"
     del build(seeds, out).store  # closed, so that it can be opened for writing
     store = ox.Store(str(out / STORE_DIR))
@@ -331,17 +337,8 @@ def test_the_builds_summary_is_the_one_read_from_its_graph(
     seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork_at: int
 ) -> None:
     """Clean or updated, with its money totalled beside the writes or after them: the graph's own figures."""
-    from_child = []
-
-    class Recorded(InBackground):  # type: ignore[type-arg]
-        def result(self) -> Any:
-            answer = super().result()
-            if self._work.func is pledge_money:  # type: ignore[attr-defined]
-                from_child.append(self.from_child)
-            return answer
-
+    from_child = _children_recorded(monkeypatch, pledge_money)
     monkeypatch.setattr("graph.build.FORK_SUMMARY_AT", fork_at)
-    monkeypatch.setattr("graph.build.InBackground", Recorded)
     out = tmp_path / "out"
     first = build(seeds, out)
     assert first.summary == summarize(first.store)
