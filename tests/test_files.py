@@ -140,3 +140,19 @@ def test_error_a_file_the_command_cannot_write_is_named_in_one_line(tmp_path: Pa
     assert result.returncode == 1
     assert result.stderr.decode() == f"Error: {tmp_path / 'out' / 'aidgraph.ttl'}: Is a directory\n"
     assert result.stdout == b""
+
+
+def test_error_a_librarys_own_oserror_is_its_message_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pyoxigraph raises OSError with a message and no error number: not standard output's fault."""
+    import graph.cli
+
+    def locked(**kwargs: object) -> None:
+        raise OSError("IO error: lock hold by current process")
+
+    monkeypatch.setattr(graph.cli, "cli", locked)
+    with pytest.raises(SystemExit) as ended:
+        graph.cli.main()
+    assert ended.value.code == 1
+    assert capsys.readouterr().err == "Error: IO error: lock hold by current process\n"

@@ -22,7 +22,8 @@ def main() -> None:
     """Console-script entry point: the command, then standard output flushed with its errors caught.
 
     A file the command could not read or write is one line naming it (``Error: build/aidgraph.ttl:
-    Is a directory``); a full disk or a closed pipe on standard output is one line too (an error
+    Is a directory``), a library's own OSError (pyoxigraph's, with no error number) one line of
+    its message; a full disk or a closed pipe on standard output is one line too (a system error
     that names no file is taken for standard output's); each exits with code 1, not a traceback
     (the last flush happens here, not at interpreter exit).
     """
@@ -30,7 +31,7 @@ def main() -> None:
         try:
             cli(prog_name="aidgraph")
         except OSError as err:
-            if err.filename is None:  # no file named: standard output's, as a rule (handled below)
+            if err.filename is None and err.errno is not None:  # the system's, naming no file: stdout's (below)
                 raise
             click.echo(f"Error: {_os_error(err)}", err=True)
             sys.exit(1)
@@ -44,7 +45,7 @@ def main() -> None:
 
 
 def _os_error(err: OSError) -> str:
-    """An operating system's refusal of a file in words: the file (a rename's target), and why.
+    """An OSError in words: the file it concerns (a rename's target), if any, and why.
 
     Examples
     --------
@@ -52,8 +53,11 @@ def _os_error(err: OSError) -> str:
     'build/aidgraph.ttl: Is a directory'
     >>> _os_error(FileExistsError(17, "File exists", "build/records"))
     'build/records: File exists'
+    >>> _os_error(OSError("lock hold by current process"))
+    'lock hold by current process'
     """
     from loaders.text import printable
 
     name = err.filename2 if err.filename2 is not None else err.filename
-    return printable(f"{name}: {err.strerror or err}")
+    reason = err.strerror or str(err)
+    return printable(f"{name}: {reason}" if name is not None else reason)
