@@ -58,14 +58,13 @@ from graph.increment import (
     files_to_redo,
     index_bytes,
     patch_store,
-    quotes_by_file,
     read_index,
     read_turtle,
-    scopes_by_file,
 )
 from graph.summary import Summary, pledge_money, summary_of
 from graph.turtle import TurtleParts, prologue, turtle_part
 from loaders import FactSet, check_corpus, load_facts
+from loaders.changes import quotes_by_file, scopes_by_file
 from loaders.errors import AidgraphError
 from loaders.rdf import facts_to_ntriples, load_into_store, ntriples_by_file
 from loaders.text import printable

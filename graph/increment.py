@@ -5,12 +5,9 @@ each fact file read and where its part sits in ``aidgraph.ttl`` (see :mod:`graph
 facts each file quotes that another file defines, a digest of the scopes of the pledges each file
 defines, the sources and the articles read, and the store's counts (:mod:`graph.counts`). The
 next build of the same directory reads the facts as always (through the per-file record cache),
-then :func:`files_to_redo` says whose parts may have changed:
-
-* the files whose bytes changed, and the files that appeared or went;
-* the files defining a fact that such a file quotes (a mention), before or after the edit;
-* the files defining a pledge whose scope changed (a scope is derived across files), found by
-  comparing each file's digest of its pledges' scopes.
+then :func:`files_to_redo` says whose parts may have changed (the rules of
+:func:`loaders.changes.changed_files`: the files edited, those whose facts they quote, those
+whose pledges' scopes changed).
 
 The new store is a copy of the previous one (Oxigraph's backup: hard links, at once, taken
 while the facts are read: :func:`copy_previous`) with those parts' old triples (parsed back from
@@ -42,6 +39,7 @@ import pyoxigraph as ox
 from graph.counts import Counts, Tally
 from graph.turtle import header
 from loaders import FactSet
+from loaders.changes import FileState, changed_files
 from loaders.paths import ReadRefused, read_regular
 from loaders.record_cache import loader_fingerprint
 
@@ -53,10 +51,8 @@ __all__ = [
     "files_to_redo",
     "index_bytes",
     "patch_store",
-    "quotes_by_file",
     "read_index",
     "read_turtle",
-    "scopes_by_file",
 ]
 
 INDEX_FILE = "aidgraph-index.json"
@@ -76,26 +72,21 @@ def code_version() -> str:
     >>> len(code_version())
     64
     """
-    from loaders import rdf
+    from loaders import changes, rdf
 
     digest = hashlib.sha256(f"aidgraph build index 1\0{loader_fingerprint()}\0pyoxigraph {version('pyoxigraph')}\0".encode())
     here = Path(__file__).parent
-    for path in (Path(rdf.__file__), here / "turtle.py", here / "counts.py", Path(__file__)):
+    for path in (Path(rdf.__file__), Path(changes.__file__), here / "turtle.py", here / "counts.py", Path(__file__)):
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
 @dataclass(frozen=True)
-class FilePart:
-    """One fact file as the previous build read it."""
+class FilePart(FileState):
+    """One fact file as the previous build read it, and where its part sits in the Turtle file."""
 
-    sha256: str
-    span: tuple[int, int]
+    span: tuple[int, int] = (0, 0)
     """(offset, length) of its part in the Turtle file."""
-    quotes: frozenset[str]
-    """Facts defined in other files that this file quotes."""
-    scopes: str
-    """SHA-256 of the scopes of the pledges this file defines (see :func:`scopes_by_file`)."""
 
 
 @dataclass(frozen=True)
@@ -117,38 +108,6 @@ def build_context(facts: FactSet, corpus: dict[str, Any] | None) -> dict[str, An
     """What a build's parts depend on besides their own facts (``corpus``: the manifest's entry)."""
     sources = {source_id: source.model_dump(mode="json") for source_id, source in sorted(facts.sources.items())}
     return {"code": code_version(), "sources": sources, "corpus": corpus}
-
-
-def quotes_by_file(facts: FactSet) -> dict[str, set[str]]:
-    """Fact file → the facts defined in other files that its quotes (mentions) support.
-
-    Only a mention quotes a fact outside its own file, and the loader notes those as it attaches
-    them (``facts.mentioned``): scanning the evidence for them took 0.15 s at 100k pledges.
-    """
-    return {file: set(facts.mentioned.get(file, ())) for file in facts.files}
-
-
-def scopes_by_file(facts: FactSet) -> dict[str, str]:
-    """Fact file → SHA-256 of the scopes (``facts.scopes``) of the pledges it defines.
-
-    Each build keeps these digests, not 100k pledges' scopes: comparing them finds the same files
-    to rewrite (a pledge is defined in one file, and a file whose bytes changed is rewritten
-    anyway) at a hundredth of the index.
-
-    Examples
-    --------
-    >>> from loaders import Location
-    >>> facts = FactSet(files=["a.yaml"], where={"p": Location("a.yaml", 3)}, scopes={"p": ("domestic", False)})
-    >>> scopes_by_file(facts)["a.yaml"] == hashlib.sha256(b'[["p","domestic",false]]').hexdigest()
-    True
-    """
-    scoped: dict[str, list[tuple[str, str, bool]]] = {file: [] for file in facts.files}
-    for fact_id, (scope, stated) in facts.scopes.items():
-        scoped[facts.where[fact_id].path].append((fact_id, scope, stated))
-    return {
-        file: hashlib.sha256(json.dumps(sorted(scopes), separators=(",", ":")).encode()).hexdigest()
-        for file, scopes in scoped.items()
-    }
 
 
 def index_bytes(
@@ -188,7 +147,7 @@ def read_index(store_dir: Path) -> BuildIndex | None:
         raw = json.loads(read_regular(store_dir / INDEX_FILE, MAX_INDEX_BYTES, "build index"))
         files = {
             str(file): FilePart(
-                str(part["sha256"]), _span(part["span"]), frozenset(map(str, part["quotes"])), str(part["scopes"])
+                str(part["sha256"]), frozenset(map(str, part["quotes"])), str(part["scopes"]), _span(part["span"])
             )
             for file, part in raw["files"].items()
         }
@@ -243,13 +202,8 @@ def files_to_redo(
     """
     if index is None or index.context != context:
         return None
-    before, now = index.files, set(facts.files)
-    changed = {file for file in before.keys() | now if file not in before or before[file].sha256 != digests.get(file)}
-    facts_touched = {fact_id for file in changed if file in before for fact_id in before[file].quotes}
-    facts_touched |= {fact_id for file in changed & now for fact_id in quoted[file]}
-    rescoped = {file for file in now - changed if before[file].scopes != scoped[file]}
-    redo = changed | rescoped | {facts.where[fact_id].path for fact_id in facts_touched if fact_id in facts.where}
-    rewritten = sum(before[file].span[1] for file in redo if file in before)
+    redo = changed_files(index.files, facts, digests, quoted, scoped)
+    rewritten = sum(index.files[file].span[1] for file in redo if file in index.files)
     return redo if rewritten <= MOST * max(1, index.turtle[1] - index.prologue) else None
 
 

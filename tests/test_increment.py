@@ -20,9 +20,10 @@ import pytest
 from graph.background import InBackground
 from graph.build import build
 from graph.cache import GRAPH_FILE, MANIFEST_FILE, STORE_DIR
-from graph.increment import INDEX_FILE, copy_previous, quotes_by_file
+from graph.increment import INDEX_FILE, copy_previous
 from graph.summary import pledge_money, summarize
 from loaders import load_facts
+from loaders.changes import quotes_by_file
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTS = "facts/us-billions-southern-mexico-2018.yaml"
