@@ -20,9 +20,11 @@ from loaders import (
     check_shapes,
     load_facts,
 )
+from loaders.changes import file_digests
 from loaders.coverage import CoverageReport, coverage_of
 from loaders.facts import FactSet, inference_lines
 from loaders.shacl import Engine
+from loaders.shapes_increment import kept_shape_problems
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -82,9 +84,12 @@ def check_all(
     run on an in-memory Oxigraph store of the facts and the ontology (``sparql``, the default)
     or with pySHACL on an rdflib graph (``pyshacl``, the reference; minutes at 100k). With
     ``cache_dir`` (a build directory), files unchanged since the last run are not re-read (see
-    :mod:`loaders.record_cache`).
+    :mod:`loaders.record_cache`), and the ``sparql`` shapes validate only the nodes of the files
+    an edit changed (see :mod:`loaders.shapes_increment`).
     """
     report = CheckReport()
+    kept = cache_dir if shacl_engine == "sparql" else None  # where the shapes' results are kept
+    digests = file_digests(seeds_dir) if kept is not None else {}  # before the facts are read: never newer than them
     try:
         facts = load_facts(seeds_dir, cache_dir=cache_dir)
     except FactError as err:
@@ -93,16 +98,20 @@ def check_all(
     report.facts = len(facts.records)
     report.inferences = inference_lines(facts)
     report.quotes = sum(len(quotes) for quotes in facts.evidence.values())
-    positions = None
+    positions = articles = None
     if corpus_dir is not None:
         corpus = check_corpus(facts, corpus_dir)
         report.problems.extend(corpus.problems)
         report.corpus_checked = True
-        positions = corpus.positions
+        positions, articles = corpus.positions, corpus.read
         ledger = coverage_of(facts, corpus_dir)
         report.problems.extend(ledger.problems)
         report.coverage = ledger if coverage else None
-    report.problems.extend(check_shapes(shapes_store(facts, positions), facts, engine=shacl_engine))
+    if kept is not None:
+        shaped = kept_shape_problems(facts, kept, digests, positions=positions, articles=articles)
+    else:
+        shaped = check_shapes(shapes_store(facts, positions), facts, engine=shacl_engine)
+    report.problems.extend(shaped)
     report.problems.sort()
     return report
 

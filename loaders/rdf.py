@@ -53,7 +53,9 @@ __all__ = [
     "inference_iri",
     "load_into_store",
     "new_graph",
+    "nodes_by_file",
     "ntriples_by_file",
+    "ntriples_of_nodes",
 ]
 
 _RDF_TYPE = PREFIXES["rdf"] + "type"
@@ -218,6 +220,43 @@ def ntriples_by_file(
         lines = [line for source_id in sorted(sources[file]) for line in _source(facts.sources[source_id])]
         lines += [line for fact_id in sorted(records[file]) for line in _fact(facts, fact_id, positions)]
         yield file, "".join(lines)
+
+
+def nodes_by_file(facts: FactSet, *, only: Collection[str] | None = None) -> dict[str, str]:
+    """IRI → fact file, for every node whose triples a file's text (:func:`ntriples_by_file`) holds.
+
+    A file's nodes are its sources and facts, each fact's inference notes and each fact's evidence
+    (whichever file quoted it). Every subject of the facts' triples is the node of exactly one
+    file, so whatever depends only on a node's own triples can be kept per file.
+    """
+    nodes: dict[str, str] = {}
+    for source_id, where in facts.source_where.items():
+        if only is None or where.path in only:
+            nodes[SRC_NS + source_id] = where.path
+    for fact_id, where in facts.where.items():
+        file = where.path
+        if only is not None and file not in only:
+            continue
+        nodes[AID_NS + fact_id] = file
+        for field_name in facts.records[fact_id].inferred or ():
+            nodes[inference_iri(fact_id, field_name)] = file
+        for quote in facts.evidence.get(fact_id, []):
+            nodes[EV_NS + evidence_id(fact_id, quote.source, quote.quote)] = file
+    return nodes
+
+
+def ntriples_of_nodes(
+    facts: FactSet, iris: Iterable[str], *, positions: Mapping[tuple[str, str], tuple[int, int]] | None = None
+) -> str:
+    """The N-Triples of the facts and sources named by ``iris`` (each fact whole, with its evidence
+    and inference notes); an IRI that names neither adds nothing."""
+    lines: list[str] = []
+    for iri in sorted(set(iris)):
+        if iri.startswith(SRC_NS) and iri.removeprefix(SRC_NS) in facts.sources:
+            lines += _source(facts.sources[iri.removeprefix(SRC_NS)])
+        elif iri.startswith(AID_NS) and iri.removeprefix(AID_NS) in facts.records:
+            lines += _fact(facts, iri.removeprefix(AID_NS), positions)
+    return "".join(lines)
 
 
 def _fact(facts: FactSet, fact_id: str, positions: Mapping[tuple[str, str], tuple[int, int]] | None) -> Iterator[str]:

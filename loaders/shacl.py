@@ -9,6 +9,7 @@ problem.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
 from loaders.errors import Location, Problem
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
     from rdflib import Graph
 
-__all__ = ["ENGINES", "check_shapes"]
+__all__ = ["ENGINES", "Result", "check_shapes", "located", "shape_results"]
 
 Engine = Literal["sparql", "pyshacl"]
 ENGINES: tuple[str, ...] = ("sparql", "pyshacl")
@@ -35,31 +36,55 @@ def check_shapes(
     converted). Each violation becomes a :class:`Problem` at the line of the fact, source or quote
     it is about.
     """
-    if engine == "pyshacl":
-        results = _pyshacl(_as_graph(data))
-    else:
-        results = _sparql(_as_store(data))
+    results = shape_results(data, engine=engine)
     if not results:
         return []
     namespaces = data if not _is_store(data) else _data_namespaces()
+    return sorted(problem for _, problem in located(results, facts, namespaces))
+
+
+Result = tuple[str, str | None, str]
+"""One violation: its focus node's IRI, its path's IRI (None for a node shape or an inverse
+path) and its message."""
+
+
+def shape_results(
+    data: Graph | ox.Store, *, engine: Engine = "sparql", foci: Collection[str] | None = None
+) -> list[Result]:
+    """Every violation of the project's shapes in ``data``; with ``foci`` (``sparql`` only), only
+    those whose focus node is one of these IRIs."""
+    if engine == "pyshacl":
+        return _pyshacl(_as_graph(data))
+    return _sparql(_as_store(data), foci)
+
+
+def located(
+    results: Iterable[Result], facts: FactSet, namespaces: Graph | None = None
+) -> list[tuple[str, Problem]]:
+    """Each violation of ``results`` with its focus node, as a problem at the line of the fact,
+    source or quote it is about (``namespaces``: the prefixes to write paths with)."""
+    results = list(results)
+    if not results:
+        return []
+    namespaces = namespaces if namespaces is not None else _data_namespaces()
     where = _locations(facts)
-    problems = []
+    found = []
     for focus, path, message in results:
         subject = where.get(focus, (Location("<graph>"), focus))
         prop = _compact(path, namespaces) if path else "value"
-        problems.append(
-            Problem(subject[0], f"{subject[1]}: shape violation on {prop}: {message}")
-        )
-    return sorted(problems)
+        found.append((focus, Problem(subject[0], f"{subject[1]}: shape violation on {prop}: {message}")))
+    return found
 
 
-def _sparql(store: ox.Store) -> list[tuple[str, str | None, str]]:
+def _sparql(store: ox.Store, foci: Collection[str] | None = None) -> list[Result]:
     """(focus IRI, path IRI, message) for each violation, found with SPARQL."""
     from loaders.shapes_sparql import compile_shapes, validate, violation_message
 
     violations = validate(
         store, compile_shapes(shapes_path().read_text(encoding="utf-8"))
     )
+    if foci is not None:
+        violations = [v for v in violations if v.focus.value in foci]
     if not violations:
         return []
     namespaces = _data_namespaces()
@@ -68,7 +93,7 @@ def _sparql(store: ox.Store) -> list[tuple[str, str | None, str]]:
     ]
 
 
-def _pyshacl(graph: Graph) -> list[tuple[str, str | None, str]]:
+def _pyshacl(graph: Graph) -> list[Result]:
     """(focus IRI, path IRI, message) for each violation, found with pySHACL (the reference)."""
     from pyshacl import validate  # slow to import: only this engine needs it
     from rdflib import Graph, URIRef

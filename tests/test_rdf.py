@@ -75,3 +75,29 @@ def test_a_short_last_piece_is_parsed_too(monkeypatch: pytest.MonkeyPatch) -> No
     assert {str(q.subject) for q in store.quads_for_pattern(None, ox.NamedNode("urn:p"), None)} == {f"<urn:s{i}>" for i in range(5)}
     with pytest.raises(SyntaxError):
         load_into_store(ox.Store(), iter([f"<urn:s{i}> <urn:p> <urn:o> .\n" for i in range(3)] + ["oops\n"]), on_disk=False)
+
+
+@pytest.mark.parametrize("which", ["bundled", "generated"])
+def test_each_subject_is_a_node_of_the_one_file_whose_text_holds_it(
+    which: str, generated: Path, corpus_dir: Path
+) -> None:
+    """What ``check`` keeps per file rests on this: a node's own triples all come from its file,
+    and the shapes' inverse path (``ag:inference``) links nodes of one file."""
+    from loaders import check_corpus
+    from loaders.rdf import nodes_by_file, ntriples_by_file
+    from ontology.terms import ag
+
+    seeds = SEEDS if which == "bundled" else generated
+    facts = load_facts(seeds)
+    positions = check_corpus(facts, corpus_dir).positions if which == "bundled" else None
+    owners = nodes_by_file(facts)
+    inferences = 0
+    for file, text in ntriples_by_file(facts, positions=positions):
+        quads = list(ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES))
+        assert {quad.subject.value for quad in quads} == {iri for iri, owner in owners.items() if owner == file}
+        assert nodes_by_file(facts, only={file}) == {iri: file for iri, owner in owners.items() if owner == file}
+        for quad in quads:
+            if quad.predicate.value == ag("inference"):
+                inferences += 1
+                assert owners[quad.object.value] == file
+    assert inferences > 0 or which == "generated"  # the generator writes no inferred fields

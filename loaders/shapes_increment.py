@@ -1,0 +1,227 @@
+"""The shapes of ``check``, kept per fact file, so that after an edit only the edited files' nodes are validated.
+
+At 100k pledges the shapes take about 9 s on the whole set: 4 s to load its 1.35M triples into
+an in-memory store, 4-5 s to run the shapes there. A one-file edit changes the results of few
+nodes, and which ones follows from what a shape looks at. A focus node's results depend on its
+own triples (every path is one property from it), on the triples pointing at it along an inverse
+path, and on the types of the nodes its values are (``sh:class``). Every subject of the facts'
+triples is the node of one fact file (:func:`loaders.rdf.nodes_by_file`), so:
+
+* a file's triples change only when :func:`loaders.changes.changed_files` names it;
+* the one inverse path of the shapes (``ag:inference``) links a fact to its own inference notes,
+  nodes of the same file;
+* a node's type is its fact's kind, so another file's results can change only when a fact keeps
+  its id and changes its kind (then everything is validated again).
+
+After a run with a build directory, ``check-shapes.pickle`` there keeps each file's digest,
+mentions and scopes digest (:class:`loaders.changes.FileState`), the kind of each fact it
+defines, and the problems the shapes found on its nodes. The next run validates, in a small
+in-memory store, the triples of the files to redo with the ontology and the facts and sources
+they point at, keeps the problems of those files' own nodes, and takes every other file's from
+the state. Anything that can change every result validates the whole set instead: no state or
+one of another version of the loader, this code, the ontology or shapes, pyoxigraph, rdflib or
+pySHACL (whose wording the messages use); a change to the sources or the articles read; a fact whose kind changed; or an
+edit touching most of the files. Tests compare each kind of edit with a clean check.
+
+The state lives in the build directory, which is as trusted as the code that writes it: a
+pickle there runs code when loaded, like the record cache beside it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+
+from loaders.changes import FileState, changed_files, quotes_by_file, scopes_by_file
+from loaders.errors import Problem
+from loaders.facts import FactSet
+from loaders.paths import ReadRefused, read_regular
+from loaders.record_cache import loader_fingerprint
+
+__all__ = ["STATE_FILE", "kept_shape_problems"]
+
+STATE_FILE = "check-shapes.pickle"
+"""The state's name inside a build directory."""
+MAX_STATE_BYTES = 256 << 20
+"""A state larger than this is not read (about 5 MB at 100k pledges without violations)."""
+MOST = 0.5
+"""Past this share of the fact files to redo, the whole set is validated (it is faster then)."""
+
+Positions = Mapping[tuple[str, str], tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class ShapesState:
+    """What a check kept of its shapes' run (see the module's description)."""
+
+    context: str
+    files: dict[str, FileState]
+    kinds: dict[str, dict[str, str]]
+    """Fact file → each fact it defines → the fact's kind."""
+    problems: dict[str, list[Problem]]
+    """Fact file → the problems on its nodes; ``""`` for nodes no file defines (the ontology's)."""
+
+
+@cache
+def _code() -> str:
+    """A digest of everything besides the facts and articles that shapes the results."""
+    from loaders import changes, rdf, shacl, shapes_sparql
+
+    digest = hashlib.sha256(f"aidgraph check shapes 1\0{loader_fingerprint()}\0".encode())
+    for package in ("pyoxigraph", "rdflib", "pyshacl"):
+        digest.update(f"{package} {version(package)}\0".encode())
+    for module in (changes, rdf, shacl, shapes_sparql):
+        digest.update(hashlib.sha256(Path(module.__file__ or "").read_bytes()).digest())
+    digest.update(hashlib.sha256(Path(__file__).read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _context(facts: FactSet, articles: Mapping[str, str | None] | None) -> str:
+    """The code's digest with the sources and the articles read (their quotes' positions are in
+    the triples), as a build's index holds them."""
+    sources = {source_id: source.model_dump(mode="json") for source_id, source in sorted(facts.sources.items())}
+    digest = hashlib.sha256(_code().encode() + json.dumps(sources, sort_keys=True).encode())
+    for name, sha in sorted((articles or {}).items()) if articles is not None else [("", "no corpus")]:
+        digest.update(name.encode("utf-8", "surrogateescape") + b"\0" + (sha or "-").encode() + b"\0")
+    return digest.hexdigest()
+
+
+def kept_shape_problems(
+    facts: FactSet,
+    build_dir: Path,
+    digests: Mapping[str, str],
+    *,
+    positions: Positions | None = None,
+    articles: Mapping[str, str | None] | None = None,
+) -> list[Problem]:
+    """The shapes' problems on ``facts``, as :func:`loaders.shacl.check_shapes` finds them on the
+    whole set, validating only what changed since the state in ``build_dir``, which is then replaced.
+
+    ``digests`` are the fact files' SHA-256, taken before the facts were read
+    (:func:`loaders.changes.file_digests`); ``positions`` and ``articles`` are the corpus check's
+    (quote positions, and the SHA-256 of each article read), or None without a corpus.
+    """
+    context = _context(facts, articles)
+    quoted, scoped = quotes_by_file(facts), scopes_by_file(facts)
+    state = _read_state(build_dir / STATE_FILE)
+    problems = None
+    if state is not None and state.context == context:
+        redo = changed_files(state.files, facts, digests, quoted, scoped)
+        if len(redo) <= MOST * max(1, len(facts.files)) and not _kinds_changed(state, facts, redo):
+            problems = _patched(state, facts, redo, positions)
+    if problems is None:
+        problems = _everything(facts, positions)
+    files = {
+        file: FileState(digests[file], frozenset(quoted[file]), scoped[file]) for file in facts.files if file in digests
+    }
+    _write_state(build_dir / STATE_FILE, ShapesState(context, files, _kinds(facts), problems))
+    return sorted(problem for found in problems.values() for problem in found)
+
+
+def _kinds(facts: FactSet) -> dict[str, dict[str, str]]:
+    kinds: dict[str, dict[str, str]] = {file: {} for file in facts.files}
+    for fact_id, where in facts.where.items():
+        kinds[where.path][fact_id] = facts.records[fact_id].kind
+    return kinds
+
+
+def _kinds_changed(state: ShapesState, facts: FactSet, redo: set[str]) -> bool:
+    """Does a fact the files to redo defined before still exist, of another kind?
+
+    Facts of other files may point at it, and their ``sh:class`` results depend on its kind.
+    """
+    for file in redo:
+        for fact_id, kind in state.kinds.get(file, {}).items():
+            record = facts.records.get(fact_id)
+            if record is not None and record.kind != kind:
+                return True
+    return False
+
+
+def _everything(facts: FactSet, positions: Positions | None) -> dict[str, list[Problem]]:
+    """Each file's problems, from the shapes on the whole set."""
+    from loaders.check import shapes_store
+    from loaders.rdf import nodes_by_file
+    from loaders.shacl import located, shape_results
+
+    found = located(shape_results(shapes_store(facts, positions)), facts)
+    owners = nodes_by_file(facts) if found else {}
+    problems: dict[str, list[Problem]] = {file: [] for file in facts.files}
+    problems[""] = []
+    for focus, problem in found:
+        problems[owners.get(focus, "")].append(problem)
+    return problems
+
+
+def _patched(
+    state: ShapesState, facts: FactSet, redo: set[str], positions: Positions | None
+) -> dict[str, list[Problem]]:
+    """The state's problems with those of the files in ``redo`` found again, on their nodes alone.
+
+    The store holds the ontology, the files' triples and those of every fact and source they
+    point at: each node of theirs has there all the triples its results depend on.
+    """
+    import pyoxigraph as ox
+
+    from loaders.rdf import (
+        load_into_store,
+        nodes_by_file,
+        ntriples_by_file,
+        ntriples_of_nodes,
+    )
+    from loaders.shacl import located, shape_results
+
+    own = nodes_by_file(facts, only=redo)
+    store = ox.Store()
+    load_into_store(store, (text for _, text in ntriples_by_file(facts, positions=positions, only=redo)), on_disk=False)
+    pointed_at = store.query(
+        "SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER(isIRI(?o)) FILTER NOT EXISTS { ?o ?q ?r } }"
+    )
+    store.load(
+        ntriples_of_nodes(facts, (row["o"].value for row in pointed_at), positions=positions).encode("utf-8"),
+        format=ox.RdfFormat.N_TRIPLES,
+    )
+    problems = {file: list(found) for file, found in state.problems.items() if file not in redo}
+    problems.update({file: [] for file in facts.files if file in redo})
+    for focus, problem in located(shape_results(store, foci=own), facts):
+        problems[own[focus]].append(problem)
+    return problems
+
+
+def _read_state(path: Path) -> ShapesState | None:
+    """The state at ``path``, or None when there is none or it is not one this code wrote."""
+    try:
+        state = pickle.loads(read_regular(path, MAX_STATE_BYTES, "check state"))
+    except (ReadRefused, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError,
+            IndexError, KeyError, RecursionError, MemoryError):
+        return None
+    return state if isinstance(state, ShapesState) else None
+
+
+def _write_state(path: Path, state: ShapesState) -> None:
+    """Replace the state at ``path`` (atomically); a build directory that cannot take it keeps none."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, path)
+    except OSError:
+        Path(temp).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # never leave a state that does not describe this run
+            path.unlink(missing_ok=True)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
