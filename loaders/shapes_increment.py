@@ -118,19 +118,22 @@ def kept_shape_problems(
         redo = changed_files(state.files, facts, digests, quoted, scoped)
         if len(redo) <= MOST * max(1, len(facts.files)) and not _kinds_changed(state, facts, redo):
             problems = _patched(state, facts, redo, positions)
+            kinds = {file: state.kinds[file] for file in facts.files if file not in redo} | _kinds(facts, redo)
     if problems is None:
-        problems = _everything(facts, positions)
+        problems, kinds = _everything(facts, positions), _kinds(facts)
     files = {
         file: FileState(digests[file], frozenset(quoted[file]), scoped[file]) for file in facts.files if file in digests
     }
-    _write_state(build_dir / STATE_FILE, ShapesState(context, files, _kinds(facts), problems))
+    _write_state(build_dir / STATE_FILE, ShapesState(context, files, kinds, problems))
     return sorted(problem for found in problems.values() for problem in found)
 
 
-def _kinds(facts: FactSet) -> dict[str, dict[str, str]]:
-    kinds: dict[str, dict[str, str]] = {file: {} for file in facts.files}
+def _kinds(facts: FactSet, only: set[str] | None = None) -> dict[str, dict[str, str]]:
+    """Fact file → each fact it defines → its kind (with ``only``, for those files alone)."""
+    kinds: dict[str, dict[str, str]] = {file: {} for file in facts.files if only is None or file in only}
     for fact_id, where in facts.where.items():
-        kinds[where.path][fact_id] = facts.records[fact_id].kind
+        if where.path in kinds:
+            kinds[where.path][fact_id] = facts.records[fact_id].kind
     return kinds
 
 
