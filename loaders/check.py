@@ -38,12 +38,16 @@ class CheckReport:
 
     problems: list[Problem] = field(default_factory=list)
     facts: int = 0
+    files: int = 0
     quotes: int = 0
     corpus_checked: bool = False
     inferences: list[str] = field(default_factory=list)
     """Every inferred field, one line each (``file:line: id field: reason``), in file order."""
     coverage: CoverageReport | None = None
     """The ledger of every number in the articles, when asked for."""
+    shapes_redone: list[str] | None = None
+    """The fact files the shapes validated again, the others' results kept from the last check
+    (None: the shapes ran on the whole set)."""
 
     def lines(self) -> list[str]:
         """A one-line verdict per layer, for the terminal."""
@@ -60,7 +64,18 @@ class CheckReport:
             missing = self.coverage.missing
             counts.append(f"{missing} number{'s' * (missing != 1)} not covered")
         status = ", ".join(counts) or "OK"
-        return [f"facts: {self.facts} loaded", "shapes: SHACL validation run", corpus, *coverage, f"result: {status}"]
+        return [f"facts: {self.facts} loaded", self._shapes_line(), corpus, *coverage, f"result: {status}"]
+
+    def _shapes_line(self) -> str:
+        if self.shapes_redone is None:
+            return "shapes: SHACL validation run"
+        if not self.shapes_redone:
+            return "shapes: no fact file changed since the last check (its results kept)"
+        redone = len(self.shapes_redone)
+        return (
+            f"shapes: SHACL validation run on {redone} of {self.files} fact files, changed since the last "
+            "check (the others' results kept)"
+        )
 
     def missing_lines(self) -> list[str]:
         """One line per number of the articles that no fact covers and no waiver excuses."""
@@ -95,7 +110,7 @@ def check_all(
     except FactError as err:
         report.problems = err.problems
         return report
-    report.facts = len(facts.records)
+    report.facts, report.files = len(facts.records), len(facts.files)
     report.inferences = inference_lines(facts)
     report.quotes = sum(len(quotes) for quotes in facts.evidence.values())
     positions = articles = None
@@ -108,10 +123,11 @@ def check_all(
         report.problems.extend(ledger.problems)
         report.coverage = ledger if coverage else None
     if kept is not None:
-        shaped = kept_shape_problems(facts, kept, digests, positions=positions, articles=articles)
+        shapes = kept_shape_problems(facts, kept, digests, positions=positions, articles=articles)
+        report.problems.extend(shapes.problems)
+        report.shapes_redone = shapes.redone
     else:
-        shaped = check_shapes(shapes_store(facts, positions), facts, engine=shacl_engine)
-    report.problems.extend(shaped)
+        report.problems.extend(check_shapes(shapes_store(facts, positions), facts, engine=shacl_engine))
     report.problems.sort()
     return report
 

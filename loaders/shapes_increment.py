@@ -47,7 +47,7 @@ from loaders.facts import FactSet
 from loaders.paths import ReadRefused, read_regular
 from loaders.record_cache import loader_fingerprint
 
-__all__ = ["STATE_FILE", "kept_shape_problems"]
+__all__ = ["STATE_FILE", "KeptShapes", "kept_shape_problems"]
 
 STATE_FILE = "check-shapes.pickle"
 """The state's name inside a build directory."""
@@ -69,6 +69,16 @@ class ShapesState:
     """Fact file → each fact it defines → the fact's kind."""
     problems: dict[str, list[Problem]]
     """Fact file → the problems on its nodes; ``""`` for nodes no file defines (the ontology's)."""
+
+
+@dataclass(frozen=True)
+class KeptShapes:
+    """The shapes' problems, and which fact files they were found again in."""
+
+    problems: list[Problem]
+    redone: list[str] | None
+    """The fact files whose nodes were validated again, the others' problems kept; None when the
+    whole set was."""
 
 
 @cache
@@ -102,7 +112,7 @@ def kept_shape_problems(
     *,
     positions: Positions | None = None,
     articles: Mapping[str, str | None] | None = None,
-) -> list[Problem]:
+) -> KeptShapes:
     """The shapes' problems on ``facts``, as :func:`loaders.shacl.check_shapes` finds them on the
     whole set, validating only what changed since the state in ``build_dir``, which is then replaced.
 
@@ -113,11 +123,12 @@ def kept_shape_problems(
     context = _context(facts, articles)
     quoted, scoped = quotes_by_file(facts), scopes_by_file(facts)
     state = _read_state(build_dir / STATE_FILE)
-    problems = None
+    problems = redone = None
     if state is not None and state.context == context:
         redo = changed_files(state.files, facts, digests, quoted, scoped)
         if len(redo) <= MOST * max(1, len(facts.files)) and not _kinds_changed(state, facts, redo):
             problems = _patched(state, facts, redo, positions)
+            redone = [file for file in facts.files if file in redo]
             kinds = {file: state.kinds[file] for file in facts.files if file not in redo} | _kinds(facts, redo)
     if problems is None:
         problems, kinds = _everything(facts, positions), _kinds(facts)
@@ -125,7 +136,7 @@ def kept_shape_problems(
         file: FileState(digests[file], frozenset(quoted[file]), scoped[file]) for file in facts.files if file in digests
     }
     _write_state(build_dir / STATE_FILE, ShapesState(context, files, kinds, problems))
-    return sorted(problem for found in problems.values() for problem in found)
+    return KeptShapes(sorted(problem for found in problems.values() for problem in found), redone)
 
 
 def _kinds(facts: FactSet, only: set[str] | None = None) -> dict[str, dict[str, str]]:

@@ -15,8 +15,10 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import loaders.shapes_increment as kept
+from graph.cli import cli
 from loaders.check import check_all
 from loaders.shapes_increment import STATE_FILE
 from ontology import shapes_path
@@ -218,3 +220,20 @@ def test_a_check_that_fails_on_the_facts_leaves_the_state_as_it_was(
 def test_the_reference_engine_keeps_no_state(seeds: Path, tmp_path: Path) -> None:
     check_all(seeds, cache_dir=tmp_path / "build", shacl_engine="pyshacl")
     assert not (tmp_path / "build" / STATE_FILE).exists()
+
+
+def test_the_command_says_which_files_the_shapes_validated_again(seeds: Path, tmp_path: Path) -> None:
+    command = ["check", "--seeds", str(seeds), "--build-dir", str(tmp_path / "build")]
+    environment = {"AIDGRAPH_CORPUS": ""}
+
+    def shapes_line() -> str:
+        result = CliRunner().invoke(cli, command, env=environment)
+        return next(line for line in result.output.splitlines() if line.startswith("shapes:"))
+
+    files = len(list(seeds.rglob("*.yaml")))
+    assert shapes_line() == "shapes: SHACL validation run"
+    _edit(seeds, FACTS, PROGRAM, "label: Plan")
+    assert shapes_line() == (
+        f"shapes: SHACL validation run on 1 of {files} fact files, changed since the last check (the others' results kept)"
+    )
+    assert shapes_line() == "shapes: no fact file changed since the last check (its results kept)"
