@@ -45,7 +45,6 @@ from graph.cache import (
     fingerprint,
     manifest_bytes,
     pin_store,
-    read_inputs,
     with_articles,
 )
 from graph.counts import Counts, count_store
@@ -180,7 +179,7 @@ def build(
         _remove_debris(out_dir)
         staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=out_dir))
         try:
-            key, digests = read_inputs(seeds_dir)
+            key = fingerprint(seeds_dir)
             index = read_index(out_dir / STORE_DIR)
             previous = read_turtle(out_dir / GRAPH_FILE, index) if index is not None else None
             if previous is None:
@@ -201,7 +200,7 @@ def build(
                 key = with_articles(key, corpus)
                 context = build_context(facts, corpus_entry(corpus_dir, corpus))
                 quoted, scoped = quotes_by_file(facts), scopes_by_file(facts)
-                redo = files_to_redo(index, facts, digests, quoted, scoped, context)
+                redo = files_to_redo(index, facts, facts.digests, quoted, scoped, context)
                 written = None
                 if index is not None and previous is not None and redo is not None:
                     try:
@@ -219,7 +218,7 @@ def build(
                     key, facts.files, corpus is not None, corpus_dir=corpus_dir, corpus=corpus, store_id=uuid.uuid4().hex
                 )
                 (staging / STORE_MANIFEST).write_bytes(manifest)  # the store carries its own manifest
-                (staging / INDEX_FILE).write_bytes(index_bytes(facts, digests, quoted, scoped, context, parts.spans, turtle, parts.prologue, counts))
+                (staging / INDEX_FILE).write_bytes(index_bytes(facts, facts.digests, quoted, scoped, context, parts.spans, turtle, parts.prologue, counts))
                 (out_dir / MANIFEST_FILE).unlink(missing_ok=True)  # the copy is stale until the end
                 write_atomic(out_dir / GRAPH_FILE, turtle)
                 _replace_directory(staging, out_dir / STORE_DIR)

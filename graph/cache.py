@@ -45,7 +45,6 @@ __all__ = [
     "pin_current_store",
     "pin_store",
     "read_corpus_digests",
-    "read_inputs",
     "with_articles",
 ]
 
@@ -86,28 +85,23 @@ def fingerprint(seeds_dir: Path, corpus: dict[str, str | None] | None = None) ->
     >>> fingerprint(seeds, {"a.txt": "00"}) == fingerprint(seeds, {"a.txt": "01"})
     False
     """
-    return with_articles(read_inputs(seeds_dir)[0], corpus)
+    return with_articles(_seeds_key(seeds_dir), corpus)
 
 
-def read_inputs(seeds_dir: Path) -> tuple[str, dict[str, str]]:
-    """The fingerprint of the seeds (without articles) and the SHA-256 of each fact file read.
-
-    Fact files are named as :func:`loaders.load_facts` names them (``str`` of their path).
-    """
+def _seeds_key(seeds_dir: Path) -> str:
+    """The fingerprint of the seeds without articles: the ontology, each fact file's name and bytes."""
     digest = hashlib.sha256(_FORMAT_VERSION.encode())
     digest.update(hashlib.sha256(ontology_path().read_bytes()).digest())
-    files: dict[str, str] = {}
     scan = scan_fact_files(seeds_dir) if seeds_dir.is_dir() else None
     for path in scan.files if scan else []:
         digest.update(path.relative_to(seeds_dir).as_posix().encode("utf-8", "surrogateescape") + b"\0")
         try:
-            files[str(path)] = hashlib.sha256(read_regular(path, MAX_FILE_BYTES, "fact file")).hexdigest()
-            digest.update(bytes.fromhex(files[str(path)]))
+            digest.update(hashlib.sha256(read_regular(path, MAX_FILE_BYTES, "fact file")).digest())
         except ReadRefused as err:
             digest.update(b"refused\0" + err.reason.encode())
     for path, reason in scan.refused if scan else []:
         digest.update(b"refused\0" + str(path).encode("utf-8", "surrogateescape") + b"\0" + reason.encode())
-    return digest.hexdigest(), files
+    return digest.hexdigest()
 
 
 def with_articles(key: str, corpus: dict[str, str | None] | None) -> str:

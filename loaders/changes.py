@@ -19,12 +19,10 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from loaders.facts import FactSet
-from loaders.paths import MAX_FILE_BYTES, ReadRefused, read_regular, scan_fact_files
 
-__all__ = ["FileState", "changed_files", "file_digests", "quotes_by_file", "scopes_by_file"]
+__all__ = ["FileState", "changed_files", "quotes_by_file", "scopes_by_file"]
 
 
 @dataclass(frozen=True)
@@ -70,22 +68,6 @@ def scopes_by_file(facts: FactSet) -> dict[str, str]:
     }
 
 
-def file_digests(seeds_dir: Path) -> dict[str, str]:
-    """The SHA-256 of each fact file under ``seeds_dir`` that can be read, named as
-    :func:`loaders.load_facts` names them (``str`` of their path).
-
-    Taken before the facts are read, a digest can only be older than what was read: a file
-    changed in between is redone next time, never taken for unchanged.
-    """
-    digests = {}
-    for path in scan_fact_files(seeds_dir).files if seeds_dir.is_dir() else []:
-        try:
-            digests[str(path)] = hashlib.sha256(read_regular(path, MAX_FILE_BYTES, "fact file")).hexdigest()
-        except ReadRefused:
-            pass  # the facts' own reading reports it
-    return digests
-
-
 def changed_files(
     before: Mapping[str, FileState],
     facts: FactSet,
@@ -95,7 +77,7 @@ def changed_files(
 ) -> set[str]:
     """The fact files (now or before) whose triples may differ from those of the run that kept ``before``.
 
-    ``digests``, ``quoted`` and ``scoped`` describe the files of ``facts`` as :func:`file_digests`,
+    ``digests``, ``quoted`` and ``scoped`` describe the files of ``facts`` as ``facts.digests``,
     :func:`quotes_by_file` and :func:`scopes_by_file` give them.
 
     Examples

@@ -20,7 +20,6 @@ from loaders import (
     check_shapes,
     load_facts,
 )
-from loaders.changes import file_digests
 from loaders.coverage import CoverageReport, coverage_of
 from loaders.facts import FactSet, inference_lines
 from loaders.shacl import Engine
@@ -103,8 +102,6 @@ def check_all(
     an edit changed (see :mod:`loaders.shapes_increment`).
     """
     report = CheckReport()
-    kept = cache_dir if shacl_engine == "sparql" else None  # where the shapes' results are kept
-    digests = file_digests(seeds_dir) if kept is not None else {}  # before the facts are read: never newer than them
     try:
         facts = load_facts(seeds_dir, cache_dir=cache_dir)
     except FactError as err:
@@ -122,8 +119,8 @@ def check_all(
         ledger = coverage_of(facts, corpus_dir)
         report.problems.extend(ledger.problems)
         report.coverage = ledger if coverage else None
-    if kept is not None:
-        shapes = kept_shape_problems(facts, kept, digests, positions=positions, articles=articles)
+    if cache_dir is not None and shacl_engine == "sparql":
+        shapes = kept_shape_problems(facts, cache_dir, positions=positions, articles=articles)
         report.problems.extend(shapes.problems)
         report.shapes_redone = shapes.redone
     else:

@@ -108,7 +108,6 @@ def _context(facts: FactSet, articles: Mapping[str, str | None] | None) -> str:
 def kept_shape_problems(
     facts: FactSet,
     build_dir: Path,
-    digests: Mapping[str, str],
     *,
     positions: Positions | None = None,
     articles: Mapping[str, str | None] | None = None,
@@ -116,12 +115,12 @@ def kept_shape_problems(
     """The shapes' problems on ``facts``, as :func:`loaders.shacl.check_shapes` finds them on the
     whole set, validating only what changed since the state in ``build_dir``, which is then replaced.
 
-    ``digests`` are the fact files' SHA-256, taken before the facts were read
-    (:func:`loaders.changes.file_digests`); ``positions`` and ``articles`` are the corpus check's
-    (quote positions, and the SHA-256 of each article read), or None without a corpus.
+    ``facts`` must have been read with a cache directory (their files' ``digests`` known);
+    ``positions`` and ``articles`` are the corpus check's (quote positions, and the SHA-256 of
+    each article read), or None without a corpus.
     """
     context = _context(facts, articles)
-    quoted, scoped = quotes_by_file(facts), scopes_by_file(facts)
+    digests, quoted, scoped = facts.digests, quotes_by_file(facts), scopes_by_file(facts)
     state = _read_state(build_dir / STATE_FILE)
     problems = redone = None
     if state is not None and state.context == context:

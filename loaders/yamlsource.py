@@ -137,6 +137,11 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
         raise FactError([Problem(Location(name), err.reason)]) from None
     except OSError as err:
         raise FactError([Problem(Location(name), f"cannot read file: {err.strerror}")]) from None
+    return read_yaml_bytes(raw, name)
+
+
+def read_yaml_bytes(raw: bytes, name: str) -> YamlDocument:
+    """Decode and compose the bytes of one fact file (named ``name`` in error messages)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:

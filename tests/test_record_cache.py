@@ -19,9 +19,9 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = facts_module._read_file
 
-    def spy(path: Path):  # type: ignore[no-untyped-def]
+    def spy(path: Path, content: bytes | None = None):  # type: ignore[no-untyped-def]
         seen.append(path.name)
-        return real(path)
+        return real(path, content)
 
     monkeypatch.setattr(facts_module, "_read_file", spy)
     return seen
@@ -114,3 +114,21 @@ def test_build_with_the_cache_is_byte_identical_to_a_clean_build(
     graph.build.build(seeds, clean_out)
     assert (cached_out / "aidgraph.ttl").read_bytes() == (clean_out / "aidgraph.ttl").read_bytes()
     assert b'"Salvador"' in (cached_out / "aidgraph.ttl").read_bytes()
+
+
+def test_records_come_from_the_bytes_their_key_and_digest_were_taken_from(
+    write_seeds, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file saved again while it is read is not read twice: what is kept under a file's digest
+    is what those bytes say (else an edit undone later would bring back the other version's results)."""
+    import hashlib
+
+    seeds = write_seeds()
+    path = seeds / "facts.yaml"
+    read = path.read_bytes()
+    path.write_text(path.read_text(encoding="utf-8").replace("label: Development Finance Corporation", "label: Saved later"))
+    real = facts_module._bytes
+    monkeypatch.setattr(facts_module, "_bytes", lambda p: read if p == path else real(p))
+    facts = load_facts(seeds, cache_dir=tmp_path / "build")
+    assert facts.records["dfc"].label == "Development Finance Corporation"
+    assert facts.digests[str(path)] == hashlib.sha256(read).hexdigest()
