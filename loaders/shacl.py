@@ -9,6 +9,7 @@ problem.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
     from rdflib import Graph
 
-__all__ = ["ENGINES", "Result", "check_shapes", "located", "shape_results"]
+__all__ = ["ENGINES", "Result", "check_shapes", "inverse_paths", "located", "shape_results"]
 
 Engine = Literal["sparql", "pyshacl"]
 ENGINES: tuple[str, ...] = ("sparql", "pyshacl")
@@ -76,13 +77,28 @@ def located(
     return found
 
 
+def inverse_paths() -> set[str]:
+    """The properties the shapes follow backwards (``sh:inversePath``): the triples through which a
+    node's results depend on the nodes that point at it."""
+    from loaders.shapes_sparql import PropertyCheck
+
+    checks = _compiled(shapes_path().read_text(encoding="utf-8"))
+    return {check.path for check in checks if isinstance(check, PropertyCheck) and check.inverse}
+
+
+@functools.lru_cache(maxsize=2)
+def _compiled(shapes: str) -> list[Any]:
+    """The shapes' checks for the SPARQL engine (compiled once per shapes text)."""
+    from loaders.shapes_sparql import compile_shapes
+
+    return compile_shapes(shapes)
+
+
 def _sparql(store: ox.Store, foci: Collection[str] | None = None) -> list[Result]:
     """(focus IRI, path IRI, message) for each violation, found with SPARQL."""
-    from loaders.shapes_sparql import compile_shapes, validate, violation_message
+    from loaders.shapes_sparql import validate, violation_message
 
-    violations = validate(
-        store, compile_shapes(shapes_path().read_text(encoding="utf-8"))
-    )
+    violations = validate(store, _compiled(shapes_path().read_text(encoding="utf-8")))
     if foci is not None:
         violations = [v for v in violations if v.focus.value in foci]
     if not violations:

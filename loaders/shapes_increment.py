@@ -9,7 +9,7 @@ triples is the node of one fact file (:func:`loaders.rdf.nodes_by_file`), so:
 
 * a file's triples change only when :func:`loaders.changes.changed_files` names it;
 * the one inverse path of the shapes (``ag:inference``) links a fact to its own inference notes,
-  nodes of the same file;
+  nodes of the same file (:data:`SAME_FILE_LINKS`; shapes with another are run on the whole set);
 * a node's type is its fact's kind, so another file's results can change only when a fact keeps
   its id and changes its kind (then everything is validated again).
 
@@ -46,6 +46,8 @@ from loaders.errors import Problem
 from loaders.facts import FactSet
 from loaders.paths import ReadRefused, read_regular
 from loaders.record_cache import loader_fingerprint
+from loaders.shacl import inverse_paths
+from ontology.terms import ag
 
 __all__ = ["STATE_FILE", "KeptShapes", "kept_shape_problems"]
 
@@ -55,6 +57,11 @@ MAX_STATE_BYTES = 256 << 20
 """A state larger than this is not read (about 5 MB at 100k pledges without violations)."""
 MOST = 0.5
 """Past this share of the fact files to redo, the whole set is validated (it is faster then)."""
+
+SAME_FILE_LINKS = frozenset({ag("inference")})
+"""Properties that link a node only to nodes of its own file (a fact to its inference notes,
+:func:`loaders.rdf.nodes_by_file`): the shapes may follow these backwards and still validate a
+file's nodes alone. Shapes with any other inverse path are run on the whole set."""
 
 Positions = Mapping[tuple[str, str], tuple[int, int]]
 
@@ -123,7 +130,7 @@ def kept_shape_problems(
     digests, quoted, scoped = facts.digests, quotes_by_file(facts), scopes_by_file(facts)
     state = _read_state(build_dir / STATE_FILE)
     problems = redone = None
-    if state is not None and state.context == context:
+    if state is not None and state.context == context and inverse_paths() <= SAME_FILE_LINKS:
         redo = changed_files(state.files, facts, digests, quoted, scoped)
         if len(redo) <= MOST * max(1, len(facts.files)) and not _kinds_changed(state, facts, redo):
             problems = _patched(state, facts, redo, positions)

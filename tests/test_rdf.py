@@ -82,10 +82,13 @@ def test_each_subject_is_a_node_of_the_one_file_whose_text_holds_it(
     which: str, generated: Path, corpus_dir: Path
 ) -> None:
     """What ``check`` keeps per file rests on this: a node's own triples all come from its file,
-    and the shapes' inverse path (``ag:inference``) links nodes of one file."""
+    and the properties the shapes follow backwards link nodes of one file."""
     from loaders import check_corpus
     from loaders.rdf import nodes_by_file, ntriples_by_file
-    from ontology.terms import ag
+    from loaders.shacl import inverse_paths
+    from loaders.shapes_increment import SAME_FILE_LINKS
+
+    assert inverse_paths() == SAME_FILE_LINKS  # the shapes follow these backwards: each is checked below
 
     seeds = SEEDS if which == "bundled" else generated
     facts = load_facts(seeds)
@@ -97,7 +100,7 @@ def test_each_subject_is_a_node_of_the_one_file_whose_text_holds_it(
         assert {quad.subject.value for quad in quads} == {iri for iri, owner in owners.items() if owner == file}
         assert nodes_by_file(facts, only={file}) == {iri: file for iri, owner in owners.items() if owner == file}
         for quad in quads:
-            if quad.predicate.value == ag("inference"):
+            if quad.predicate.value in SAME_FILE_LINKS:
                 inferences += 1
                 assert owners[quad.object.value] == file
     assert inferences > 0 or which == "generated"  # the generator writes no inferred fields

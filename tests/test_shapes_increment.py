@@ -237,3 +237,19 @@ def test_the_command_says_which_files_the_shapes_validated_again(seeds: Path, tm
         f"shapes: SHACL validation run on 1 of {files} fact files, changed since the last check (the others' results kept)"
     )
     assert shapes_line() == "shapes: no fact file changed since the last check (its results kept)"
+
+
+def test_shapes_that_follow_another_property_backwards_validate_everything(
+    seeds: Path, tmp_path: Path, runs: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An agency's pledges are in other files: a shape on them cannot be run on one file's nodes."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        shapes.read_text(encoding="utf-8")
+        + "<urn:test:donors-pledge> sh:targetClass ag:Agency ; sh:property [ sh:path [ sh:inversePath ag:pledgedBy ] ; sh:minCount 1 ] .\n",
+        encoding="utf-8",
+    )
+    before, updated, clean = _kept_and_clean(seeds, tmp_path, partial(_edit, seeds, FACTS, "pledged_by: opic", "pledged_by: dfc"))
+    assert runs == ["everything", "everything"]
+    assert updated == clean != before
+    assert any("agency 'opic'" in p for p in updated)
