@@ -34,6 +34,7 @@ import hashlib
 import json
 import os
 import pickle
+import sys
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -90,15 +91,16 @@ class KeptShapes:
 
 @cache
 def _code() -> str:
-    """A digest of everything besides the facts and articles that shapes the results."""
-    from loaders import changes, rdf, shacl, shapes_sparql
+    """A digest of everything besides the facts and articles that shapes the results: every module
+    and Turtle file of ``loaders`` and ``ontology``, and the versions of Python and the libraries."""
+    import ontology
 
-    digest = hashlib.sha256(f"aidgraph check shapes 1\0{loader_fingerprint()}\0".encode())
+    digest = hashlib.sha256(f"aidgraph check shapes 1\0{loader_fingerprint()}\0{sys.version}\0".encode())
     for package in ("pyoxigraph", "rdflib", "pyshacl"):
         digest.update(f"{package} {version(package)}\0".encode())
-    for module in (changes, rdf, shacl, shapes_sparql):
-        digest.update(hashlib.sha256(Path(module.__file__ or "").read_bytes()).digest())
-    digest.update(hashlib.sha256(Path(__file__).read_bytes()).digest())
+    for folder in (Path(__file__).parent, Path(ontology.__file__).parent):
+        for path in sorted([*folder.glob("*.py"), *folder.glob("*.ttl")]):
+            digest.update(f"{folder.name}/{path.name}\0".encode() + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 

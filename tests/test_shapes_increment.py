@@ -253,3 +253,24 @@ def test_shapes_that_follow_another_property_backwards_validate_everything(
     assert runs == ["everything", "everything"]
     assert updated == clean != before
     assert any("agency 'opic'" in p for p in updated)
+
+
+def test_the_state_is_of_this_code_and_these_versions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every module of loaders and ontology counts (a prefix changes how messages name terms), as do the libraries."""
+    from importlib.metadata import version
+
+    kept._code.cache_clear()
+    base = kept._code()
+    real = Path.read_bytes
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(Path, "read_bytes", lambda self: real(self) + (b"#" if self.name == "prefixes.py" else b""))
+            kept._code.cache_clear()
+            assert kept._code() != base
+        with monkeypatch.context() as patch:
+            patch.setattr(kept, "version", lambda package: "0" if package == "pyshacl" else version(package))
+            kept._code.cache_clear()
+            assert kept._code() != base
+    finally:
+        kept._code.cache_clear()
+    assert kept._code() == base
