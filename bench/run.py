@@ -125,7 +125,7 @@ def step(name: str, work: Path) -> dict[str, object]:
         extra["triples"] = len(store)
     elif name in ("check", "check-edit"):
         from loaders.check import check_all
-        from loaders.shapes_increment import STATE_FILE
+        from loaders.shapes_state import STATE_FILE
 
         state = work / "cache" / STATE_FILE
         kept = state.read_bytes() if state.is_file() else None  # what the check starts from

@@ -13,29 +13,24 @@ triples is the node of one fact file (:func:`loaders.rdf.nodes_by_file`), so:
 * a node's type is its fact's kind, so another file's results can change only when a fact keeps
   its id and changes its kind (then everything is validated again).
 
-After a run with a build directory, ``check-shapes.pickle`` there keeps each file's digest,
-mentions and scopes digest (:class:`loaders.changes.FileState`), the kind of each fact it
-defines, and the problems the shapes found on its nodes. The next run validates, in a small
-in-memory store, the triples of the files to redo with the ontology and the facts and sources
-they point at, keeps the problems of those files' own nodes, and takes every other file's from
-the state. Anything that can change every result validates the whole set instead: no state or
-one of another version of the loader, this code, the ontology or shapes, pyoxigraph, rdflib or
-pySHACL (whose wording the messages use); a change to the sources or the articles read; a fact whose kind changed; or an
-edit touching most of the files. Tests compare each kind of edit with a clean check.
-
-The state lives in the build directory, which is as trusted as the code that writes it: a
-pickle there runs code when loaded, like the record cache beside it.
+After a run with a build directory, the state there (:mod:`loaders.shapes_state`) keeps each
+file's digest, mentions and scopes digest (:class:`loaders.changes.FileState`), the kind of each
+fact it defines, and the problems the shapes found on its nodes. The next run validates, in a
+small in-memory store, the triples of the files to redo with the ontology and the facts and
+sources they point at, keeps the problems of those files' own nodes, and takes every other
+file's from the state. Anything that can change every result validates the whole set instead: no
+state, or one that does not check out; another version of any module or Turtle file of
+``loaders`` or ``ontology``, of Python, pyoxigraph, rdflib or pySHACL (whose wording the messages
+use); a change to the sources or to the articles read (or a check with a corpus after one
+without); shapes following another property backwards; a fact whose kind changed; or an edit
+touching most of the files. Tests compare each kind of edit with a clean check.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import pickle
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -45,17 +40,13 @@ from pathlib import Path
 from loaders.changes import FileState, changed_files, quotes_by_file, scopes_by_file
 from loaders.errors import Problem
 from loaders.facts import FactSet
-from loaders.paths import ReadRefused, read_regular
 from loaders.record_cache import loader_fingerprint
 from loaders.shacl import inverse_paths
+from loaders.shapes_state import ShapesState, read_state, write_state
 from ontology.terms import ag
 
-__all__ = ["STATE_FILE", "KeptShapes", "kept_shape_problems"]
+__all__ = ["SAME_FILE_LINKS", "KeptShapes", "kept_shape_problems"]
 
-STATE_FILE = "check-shapes.pickle"
-"""The state's name inside a build directory."""
-MAX_STATE_BYTES = 256 << 20
-"""A state larger than this is not read (about 5 MB at 100k pledges without violations)."""
 MOST = 0.5
 """Past this share of the fact files to redo, the whole set is validated (it is faster then)."""
 
@@ -65,18 +56,6 @@ SAME_FILE_LINKS = frozenset({ag("inference")})
 file's nodes alone. Shapes with any other inverse path are run on the whole set."""
 
 Positions = Mapping[tuple[str, str], tuple[int, int]]
-
-
-@dataclass(frozen=True)
-class ShapesState:
-    """What a check kept of its shapes' run (see the module's description)."""
-
-    context: str
-    files: dict[str, FileState]
-    kinds: dict[str, dict[str, str]]
-    """Fact file → each fact it defines → the fact's kind."""
-    problems: dict[str, list[Problem]]
-    """Fact file → the problems on its nodes; ``""`` for nodes no file defines (the ontology's)."""
 
 
 @dataclass(frozen=True)
@@ -130,20 +109,14 @@ def kept_shape_problems(
     """
     context = _context(facts, articles)
     digests, quoted, scoped = facts.digests, quotes_by_file(facts), scopes_by_file(facts)
-    state = _read_state(build_dir / STATE_FILE)
-    problems = redone = None
-    if state is not None and state.context == context and inverse_paths() <= SAME_FILE_LINKS:
-        redo = changed_files(state.files, facts, digests, quoted, scoped)
-        if len(redo) <= MOST * max(1, len(facts.files)) and not _kinds_changed(state, facts, redo):
-            problems = _patched(state, facts, redo, positions)
-            redone = [file for file in facts.files if file in redo]
-            kinds = {file: state.kinds[file] for file in facts.files if file not in redo} | _kinds(facts, redo)
-    if problems is None:
-        problems, kinds = _everything(facts, positions), _kinds(facts)
-    files = {
-        file: FileState(digests[file], frozenset(quoted[file]), scoped[file]) for file in facts.files if file in digests
-    }
-    _write_state(build_dir / STATE_FILE, ShapesState(context, files, kinds, problems))
+    state = read_state(build_dir)
+    patched = _patched(state, facts, positions, context, quoted, scoped) if state is not None else None
+    if patched is not None:
+        problems, kinds, redone = patched
+    else:
+        problems, kinds, redone = _everything(facts, positions), _kinds(facts), None
+    files = {file: FileState(digests.get(file, ""), frozenset(quoted[file]), scoped[file]) for file in facts.files}
+    write_state(build_dir, ShapesState(context, files, kinds, problems))
     return KeptShapes(sorted(problem for found in problems.values() for problem in found), redone)
 
 
@@ -185,13 +158,25 @@ def _everything(facts: FactSet, positions: Positions | None) -> dict[str, list[P
 
 
 def _patched(
-    state: ShapesState, facts: FactSet, redo: set[str], positions: Positions | None
-) -> dict[str, list[Problem]]:
-    """The state's problems with those of the files in ``redo`` found again, on their nodes alone.
+    state: ShapesState,
+    facts: FactSet,
+    positions: Positions | None,
+    context: str,
+    quoted: dict[str, set[str]],
+    scoped: dict[str, str],
+) -> tuple[dict[str, list[Problem]], dict[str, dict[str, str]], list[str]] | None:
+    """The state's problems with those of the files to redo found again, on their nodes alone;
+    with the kinds of the facts of every file, and the files redone. None when everything must be
+    validated (see the module's description).
 
     The store holds the ontology, the files' triples and those of every fact and source they
     point at: each node of theirs has there all the triples its results depend on.
     """
+    if state.context != context or not inverse_paths() <= SAME_FILE_LINKS:
+        return None
+    redo = changed_files(state.files, facts, facts.digests, quoted, scoped)
+    if len(redo) > MOST * max(1, len(facts.files)) or _kinds_changed(state, facts, redo):
+        return None
     import pyoxigraph as ox
 
     from loaders.rdf import (
@@ -216,34 +201,5 @@ def _patched(
     problems.update({file: [] for file in facts.files if file in redo})
     for focus, problem in located(shape_results(store, foci=own), facts):
         problems[own[focus]].append(problem)
-    return problems
-
-
-def _read_state(path: Path) -> ShapesState | None:
-    """The state at ``path``, or None when there is none or it is not one this code wrote."""
-    try:
-        state = pickle.loads(read_regular(path, MAX_STATE_BYTES, "check state"))
-    except (ReadRefused, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError,
-            IndexError, KeyError, RecursionError, MemoryError):
-        return None
-    return state if isinstance(state, ShapesState) else None
-
-
-def _write_state(path: Path, state: ShapesState) -> None:
-    """Replace the state at ``path`` (atomically); a build directory that cannot take it keeps none."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, path)
-    except OSError:
-        Path(temp).unlink(missing_ok=True)
-        with contextlib.suppress(OSError):  # never leave a state that does not describe this run
-            path.unlink(missing_ok=True)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    kinds = {file: state.kinds[file] for file in facts.files if file not in redo} | _kinds(facts, redo)
+    return problems, kinds, [file for file in facts.files if file in redo]
