@@ -64,6 +64,7 @@ from graph.summary import Summary, pledge_money, summary_of
 from graph.turtle import TurtleParts, prologue, turtle_part
 from loaders import FactSet, check_corpus, load_facts
 from loaders.changes import quotes_by_file, scopes_by_file
+from loaders.corpus import Positions
 from loaders.errors import AidgraphError
 from loaders.rdf import facts_to_ntriples, load_into_store, ntriples_by_file
 from loaders.text import printable
@@ -86,7 +87,6 @@ says: :func:`graph.increment.copy_previous`). At 100k pledges (1.55M triples) co
 0.37 s; counted in a thread after the facts, beside the summary's child, it cost a one-file
 edit's build 0.4-0.6 s. A fork costs about 0.01 s, the count of 100k triples 0.02 s."""
 
-Positions = dict[tuple[str, str], tuple[int, int]]
 """(source id, quote) → its character offsets in the article."""
 
 _STAGING = ".oxigraph-"

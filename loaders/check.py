@@ -8,10 +8,8 @@ articles (:mod:`loaders.coverage`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from loaders import (
     FactError,
@@ -21,14 +19,11 @@ from loaders import (
     load_facts,
 )
 from loaders.coverage import CoverageReport, coverage_of
-from loaders.facts import FactSet, inference_lines
-from loaders.shacl import Engine
+from loaders.facts import inference_lines
+from loaders.shacl import Engine, shapes_store
 from loaders.shapes_increment import kept_shape_problems
 
-if TYPE_CHECKING:
-    import pyoxigraph as ox
-
-__all__ = ["CheckReport", "check_all", "shapes_store"]
+__all__ = ["CheckReport", "check_all"]
 
 
 @dataclass
@@ -68,12 +63,9 @@ class CheckReport:
     def _shapes_line(self) -> str:
         if self.shapes_redone is None:
             return "shapes: SHACL validation run"
-        if not self.shapes_redone:
-            return "shapes: no fact file changed since the last check (its results kept)"
-        redone = len(self.shapes_redone)
         return (
-            f"shapes: SHACL validation run on {redone} of {self.files} fact files, changed since the last "
-            "check (the others' results kept)"
+            f"shapes: SHACL validation run on the nodes of {len(self.shapes_redone)} of {self.files} fact files, "
+            "the others' results kept from the last check"
         )
 
     def missing_lines(self) -> list[str]:
@@ -127,16 +119,3 @@ def check_all(
         report.problems.extend(check_shapes(shapes_store(facts, positions), facts, engine=shacl_engine))
     report.problems.sort()
     return report
-
-
-def shapes_store(
-    facts: FactSet, positions: Mapping[tuple[str, str], tuple[int, int]] | None = None
-) -> ox.Store:
-    """The facts and the ontology in an in-memory Oxigraph store: what ``check`` runs the shapes on."""
-    import pyoxigraph as ox
-
-    from loaders.rdf import facts_to_ntriples, load_into_store
-
-    store = ox.Store()
-    load_into_store(store, facts_to_ntriples(facts, positions=positions), on_disk=False)
-    return store

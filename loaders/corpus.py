@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 
 from loaders.errors import Problem
@@ -25,7 +26,10 @@ from loaders.facts import FactSet
 from loaders.paths import MAX_ARTICLE_BYTES, ReadRefused, read_inside
 from loaders.text import shorten
 
-__all__ = ["CorpusReport", "check_corpus", "read_article_bytes", "sha256_of"]
+__all__ = ["CorpusReport", "Positions", "check_corpus", "read_article_bytes", "sha256_of"]
+
+Positions = Mapping[tuple[str, str], tuple[int, int]]
+"""Where each quote sits in its article: ``(source id, quote) → (start, end)`` character offsets."""
 
 """A news article is tens of kilobytes; anything over 4 MiB is refused, not read."""
 

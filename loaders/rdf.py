@@ -25,12 +25,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import tempfile
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from loaders.corpus import Positions
 from loaders.errors import AidgraphError
 from loaders.facts import FactSet, Quote, inferable_fields
 from loaders.records import Record, Source
@@ -178,7 +179,7 @@ _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
 def facts_to_ntriples(
-    facts: FactSet, *, positions: Mapping[tuple[str, str], tuple[int, int]] | None = None
+    facts: FactSet, *, positions: Positions | None = None
 ) -> Iterator[str]:
     """The facts as N-Triples lines (each ending in a newline), sources first, then facts by id.
 
@@ -199,7 +200,7 @@ def facts_to_ntriples(
 def ntriples_by_file(
     facts: FactSet,
     *,
-    positions: Mapping[tuple[str, str], tuple[int, int]] | None = None,
+    positions: Positions | None = None,
     only: Collection[str] | None = None,
 ) -> Iterator[tuple[str, str]]:
     """Each fact file of ``facts`` (in the order read; with ``only``, those of them) and the N-Triples of what it defines.
@@ -246,7 +247,7 @@ def nodes_by_file(facts: FactSet, *, only: Collection[str] | None = None) -> dic
 
 
 def ntriples_of_nodes(
-    facts: FactSet, iris: Iterable[str], *, positions: Mapping[tuple[str, str], tuple[int, int]] | None = None
+    facts: FactSet, iris: Iterable[str], *, positions: Positions | None = None
 ) -> str:
     """The N-Triples of the facts and sources named by ``iris`` (each fact whole, with its evidence
     and inference notes); an IRI that names neither adds nothing."""
@@ -259,7 +260,7 @@ def ntriples_of_nodes(
     return "".join(lines)
 
 
-def _fact(facts: FactSet, fact_id: str, positions: Mapping[tuple[str, str], tuple[int, int]] | None) -> Iterator[str]:
+def _fact(facts: FactSet, fact_id: str, positions: Positions | None) -> Iterator[str]:
     """One fact's triples: its own (links to its inference and evidence nodes included), then those nodes'."""
     record = facts.records[fact_id]
     stated = getattr(record, "scope", None)
@@ -349,7 +350,7 @@ def _no_scratch(err: OSError) -> AidgraphError:
 def facts_to_graph(
     facts: FactSet,
     *,
-    positions: Mapping[tuple[str, str], tuple[int, int]] | None = None,
+    positions: Positions | None = None,
     with_ontology: bool = True,
 ) -> Graph:
     """The facts (and, unless told otherwise, the ontology) as an rdflib graph."""
@@ -476,7 +477,7 @@ def _object(name: str, form: str, value: object) -> str:
     return _text(str(value))  # a duration: ISO 8601 text, as xsd:duration is outside OWL 2's datatype map
 
 
-def _evidence(node: str, quote: Quote, positions: Mapping[tuple[str, str], tuple[int, int]] | None) -> Iterator[str]:
+def _evidence(node: str, quote: Quote, positions: Positions | None) -> Iterator[str]:
     yield f"{node} <{_RDF_TYPE}> <{_EVIDENCE_CLASS}> .\n"
     yield f"{node} <{_SOURCE}> <{SRC_NS}{quote.source}> .\n"
     yield f"{node} <{_QUOTE}> {_text(quote.quote)} .\n"

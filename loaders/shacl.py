@@ -13,6 +13,7 @@ import functools
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
+from loaders.corpus import Positions
 from loaders.errors import Location, Problem
 from loaders.facts import FactSet
 from loaders.rdf import evidence_id, inference_iri
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
     from rdflib import Graph
 
-__all__ = ["ENGINES", "Result", "check_shapes", "inverse_paths", "located", "shape_results"]
+__all__ = ["ENGINES", "Result", "check_shapes", "inverse_paths", "located", "shape_results", "shapes_store"]
 
 Engine = Literal["sparql", "pyshacl"]
 ENGINES: tuple[str, ...] = ("sparql", "pyshacl")
@@ -47,6 +48,19 @@ def check_shapes(
 Result = tuple[str, str | None, str]
 """One violation: its focus node's IRI, its path's IRI (None for a node shape or an inverse
 path) and its message."""
+
+
+def shapes_store(
+    facts: FactSet, positions: Positions | None = None
+) -> ox.Store:
+    """The facts and the ontology in an in-memory Oxigraph store: what ``check`` runs the shapes on."""
+    import pyoxigraph as ox
+
+    from loaders.rdf import facts_to_ntriples, load_into_store
+
+    store = ox.Store()
+    load_into_store(store, facts_to_ntriples(facts, positions=positions), on_disk=False)
+    return store
 
 
 def shape_results(

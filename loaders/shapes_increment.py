@@ -38,6 +38,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from loaders.changes import FileState, changed_files, quotes_by_file, scopes_by_file
+from loaders.corpus import Positions
 from loaders.errors import Problem
 from loaders.facts import FactSet
 from loaders.record_cache import loader_fingerprint
@@ -55,7 +56,6 @@ SAME_FILE_LINKS = frozenset({ag("inference")})
 :func:`loaders.rdf.nodes_by_file`): the shapes may follow these backwards and still validate a
 file's nodes alone. Shapes with any other inverse path are run on the whole set."""
 
-Positions = Mapping[tuple[str, str], tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -144,9 +144,8 @@ def _kinds_changed(state: ShapesState, facts: FactSet, redo: set[str]) -> bool:
 
 def _everything(facts: FactSet, positions: Positions | None) -> dict[str, list[Problem]]:
     """Each file's problems, from the shapes on the whole set."""
-    from loaders.check import shapes_store
     from loaders.rdf import nodes_by_file
-    from loaders.shacl import located, shape_results
+    from loaders.shacl import located, shape_results, shapes_store
 
     found = located(shape_results(shapes_store(facts, positions)), facts)
     owners = nodes_by_file(facts) if found else {}

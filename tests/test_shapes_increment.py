@@ -244,12 +244,13 @@ def test_the_command_says_which_files_the_shapes_validated_again(seeds: Path, tm
         return next(line for line in result.output.splitlines() if line.startswith("shapes:"))
 
     files = len(list(seeds.rglob("*.yaml")))
+    kept_line = "shapes: SHACL validation run on the nodes of {} of {} fact files, the others' results kept from the last check"
     assert shapes_line() == "shapes: SHACL validation run"
     _edit(seeds, FACTS, PROGRAM, "label: Plan")
-    assert shapes_line() == (
-        f"shapes: SHACL validation run on 1 of {files} fact files, changed since the last check (the others' results kept)"
-    )
-    assert shapes_line() == "shapes: no fact file changed since the last check (its results kept)"
+    assert shapes_line() == kept_line.format(1, files)
+    _edit(seeds, EXAMINER, "quote: that would not be possible", "quote: that would not be")
+    assert shapes_line() == kept_line.format(2, files)  # the mention's file, and the quoted fact's
+    assert shapes_line() == kept_line.format(0, files)
 
 
 def test_shapes_that_follow_another_property_backwards_validate_everything(

@@ -181,8 +181,8 @@ ILL_TYPED = {
 @pytest.mark.parametrize("name", sorted(ILL_TYPED))
 def test_ill_typed_literals_as_parsed_from_ntriples(write_seeds, name: str) -> None:
     """rdflib normalizes some lexical forms it parses; each engine reads the same N-Triples text."""
-    from loaders.check import shapes_store
     from loaders.rdf import facts_to_ntriples
+    from loaders.shacl import shapes_store
 
     facts = load_facts(write_seeds())
     prop, literal = ILL_TYPED[name]

@@ -97,7 +97,9 @@ def check(
     each one that does not is listed (article:line:column) and the exit code is 1.
     --inferences lists the fields the curators inferred rather than read in the text, with their
     reasons. Validated files are cached under BUILD_DIR/records, so a check after editing one
-    file re-reads only that file.
+    file re-reads only that file, and the shapes' problems are kept in BUILD_DIR/check-shapes.json,
+    so the shapes run again only on the nodes of the files an edit can change (remove that file to
+    run them on everything).
 
     \b
     Examples:
