@@ -21,8 +21,8 @@ sources they point at, keeps the problems of those files' own nodes, and takes e
 file's from the state. Anything that can change every result validates the whole set instead: no
 state, or one that does not check out; another version of any module or Turtle file of
 ``loaders`` or ``ontology``, of Python, pyoxigraph, rdflib or pySHACL (whose wording the messages
-use); a change to the sources or to the articles read (or a check with a corpus after one
-without); shapes following another property backwards; a fact whose kind changed; or an edit
+use); a change to the sources or to the articles read (or a corpus given where the last check
+had none, or the reverse); shapes following another property backwards; a fact whose kind changed; or an edit
 touching most of the files. Tests compare each kind of edit with a clean check.
 """
 
@@ -55,7 +55,6 @@ SAME_FILE_LINKS = frozenset({ag("inference")})
 """Properties that link a node only to nodes of its own file (a fact to its inference notes,
 :func:`loaders.rdf.nodes_by_file`): the shapes may follow these backwards and still validate a
 file's nodes alone. Shapes with any other inverse path are run on the whole set."""
-
 
 
 @dataclass(frozen=True)
