@@ -494,8 +494,11 @@ def reasons(results: dict[int, list[dict[str, object]]]) -> str:
             f"(cached records, then the set-wide reference and scope checks) {edit['facts_s']:.2f} s, "
             f"the shapes on the edited file's nodes, the rest kept from the last check, {edit['shapes_s']:.2f} s. "
             "The shapes were the larger part until 2026-12-07 (an in-memory store of the whole set 4.15 s, "
-            "the shapes on it 4.40 s); the facts are now the rest: unpickling 100k cached records and checking "
-            "them as a set, as `build` does (see the next reason)."
+            "the shapes on it 4.40 s); in three pairs with the bench's edit (2026-12-07), the code of f1f287b "
+            "took 12.34-12.68 s and that of 9696eab 3.66-3.94 s. The facts are now the rest: unpickling 100k "
+            "cached records and checking them as a set, as `build` does (see the next reason), 2.8-3.5 s "
+            "depending on the machine's speed at the time. Under 3 s needs those checks kept between runs "
+            "and updated from the edited file's records: not built yet."
         ),
         "build after a one-file edit, 100k": (
             f"- **build after a one-file edit**: {rebuilt['seconds']:.2f} s ({rewritten}), as `aidgraph build` "
@@ -506,7 +509,7 @@ def reasons(results: dict[int, list[dict[str, object]]]) -> str:
             "(1.0-1.3 s) while the build patches the store and the Turtle file (about 1.1 s), and the build "
             "then waits 0.26-0.49 s for the totals (measured 2026-12-07): after the facts, the totals are its "
             "critical path. In ten pairs with the bench's edit (2026-12-07), the code of 7908bd6 took 5.93 s, "
-            "that of de63ae0 5.49 s (means). All of it touches every record in Python: unpickling the 100k cached "
+            "that of de63ae0 5.49 s (means); in five pairs after the run of 2026-12-07 16:28, whose floor was 4 % slower than the last, f1f287b took 4.63 s and 9696eab 4.55 s. All of it touches every record in Python: unpickling the 100k cached "
             "records 1.3 s (their pydantic models 1.0 s of it), merging them 0.7 s, the set-wide checks 1.2 s, "
             "the money 1.0 s (measured once, 2026-12-07). Under 5 s for sure needs the set-wide checks and the "
             "money kept between builds and updated from the edited file's records: not built yet."
