@@ -51,6 +51,14 @@ MINIMAL_ARTICLE = (
 )
 
 
+def edit_seed(seeds: Path, name: str, old: str, new: str) -> None:
+    """Replace the first ``old`` in the fact file ``name`` under ``seeds`` by ``new`` (``old`` must be there)."""
+    path = seeds / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def corpus_path() -> Path:
     """The corpus the seeds were curated from: $AIDGRAPH_CORPUS or ../shared/corpus."""
     return Path(os.environ.get("AIDGRAPH_CORPUS") or ROOT.parent / "shared" / "corpus")

@@ -24,6 +24,7 @@ from graph.increment import INDEX_FILE, copy_previous
 from graph.summary import pledge_money, summarize
 from loaders import load_facts
 from loaders.changes import quotes_by_file
+from tests.conftest import edit_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTS = "facts/us-billions-southern-mexico-2018.yaml"
@@ -38,13 +39,6 @@ def seeds(tmp_path: Path) -> Path:
     copy = tmp_path / "seeds"
     shutil.copytree(ROOT / "seeds", copy)
     return copy
-
-
-def _edit(seeds: Path, name: str, old: str, new: str) -> None:
-    path = seeds / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} is not in {name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _outputs(out: Path) -> dict[str, object]:
@@ -91,7 +85,7 @@ def _seed_file(seeds: Path, name: str) -> str:
 
 
 def test_an_edit_to_one_fact_rewrites_its_file_alone(seeds: Path, tmp_path: Path) -> None:
-    edit = partial(_edit, seeds, FACTS, *RELABEL)
+    edit = partial(edit_seed, seeds, FACTS, *RELABEL)
     rewritten, updated, clean = _rebuilt_and_clean(seeds, tmp_path, edit)
     assert rewritten == [_seed_file(seeds, FACTS)]
     assert updated == clean
@@ -99,7 +93,7 @@ def test_an_edit_to_one_fact_rewrites_its_file_alone(seeds: Path, tmp_path: Path
 
 
 def test_an_edit_with_the_corpus_keeps_every_quote_position(seeds: Path, tmp_path: Path, corpus_dir: Path) -> None:
-    edit = partial(_edit, seeds, FACTS, *RELABEL)
+    edit = partial(edit_seed, seeds, FACTS, *RELABEL)
     rewritten, updated, clean = _rebuilt_and_clean(seeds, tmp_path, edit, corpus_dir)
     assert rewritten == [_seed_file(seeds, FACTS)]
     assert updated == clean
@@ -108,7 +102,7 @@ def test_an_edit_with_the_corpus_keeps_every_quote_position(seeds: Path, tmp_pat
 
 def test_a_place_moved_rewrites_the_files_whose_scopes_it_changes(seeds: Path, tmp_path: Path) -> None:
     """Whether southern Mexico is in Mexico decides the scope of pledges defined in another file."""
-    edit = partial(_edit, seeds, PLACES, "aliases: [South Mexico]\n    within: mx\n", "aliases: [South Mexico]\n")
+    edit = partial(edit_seed, seeds, PLACES, "aliases: [South Mexico]\n    within: mx\n", "aliases: [South Mexico]\n")
     rewritten, updated, clean = _rebuilt_and_clean(seeds, tmp_path, edit)
     assert rewritten == sorted([_seed_file(seeds, PLACES), _seed_file(seeds, FACTS)])
     assert updated == clean
@@ -122,7 +116,7 @@ def test_successive_edits_each_equal_a_clean_build(seeds: Path, tmp_path: Path) 
     build(seeds, out)
     label = RELABEL[0]
     for n in range(3):
-        _edit(seeds, FACTS, label, f"label: Development plan, edit {n}")
+        edit_seed(seeds, FACTS, label, f"label: Development plan, edit {n}")
         label = f"label: Development plan, edit {n}"
         assert build(seeds, out).rewritten == [_seed_file(seeds, FACTS)]
         assert _outputs(out) == _outputs(build(seeds, tmp_path / f"clean-{n}").graph_path.parent), n
@@ -148,7 +142,7 @@ ADDED = "  - about: alliance-for-prosperity-funding\n    quote: the help of Pres
 def test_a_mention_rewrites_the_files_defining_the_facts_it_quotes(
     seeds: Path, tmp_path: Path, old: str, new: str, quoted: list[str]
 ) -> None:
-    rewritten, updated, clean = _rebuilt_and_clean(seeds, tmp_path, partial(_edit, seeds, EXAMINER, old, new))
+    rewritten, updated, clean = _rebuilt_and_clean(seeds, tmp_path, partial(edit_seed, seeds, EXAMINER, old, new))
     assert rewritten == sorted(_seed_file(seeds, name) for name in [EXAMINER, *quoted])
     assert updated == clean
 
@@ -196,7 +190,7 @@ def test_a_previous_build_that_does_not_check_out_gives_a_clean_build(
     out = tmp_path / "out"
     build(seeds, out)
     damage(out)
-    _edit(seeds, FACTS, *RELABEL)
+    edit_seed(seeds, FACTS, *RELABEL)
     assert build(seeds, out).rewritten is None
     assert _outputs(out) == _outputs(build(seeds, tmp_path / "clean").graph_path.parent)
 
@@ -218,7 +212,7 @@ def test_kept_counts_that_disagree_with_the_store_give_a_clean_build(seeds: Path
     index = out / STORE_DIR / INDEX_FILE
     kept = json.loads(index.read_text())["counts"]
     _set_counts(index, {**kept, "triples": kept["triples"] + 7})  # well formed, but not the store's
-    _edit(seeds, FACTS, *RELABEL)
+    edit_seed(seeds, FACTS, *RELABEL)
     assert build(seeds, out).rewritten is None
     assert _outputs(out) == _outputs(build(seeds, tmp_path / "clean").graph_path.parent)
 
@@ -236,7 +230,7 @@ def test_a_store_changed_since_its_build_gives_a_clean_build(
     store.add(ox.Quad(ox.NamedNode("urn:by-hand"), ox.NamedNode("urn:note"), ox.Literal("not from the facts")))
     store.flush()
     del store
-    _edit(seeds, FACTS, *RELABEL)
+    edit_seed(seeds, FACTS, *RELABEL)
     assert build(seeds, out).rewritten is None
     assert _outputs(out) == _outputs(build(seeds, tmp_path / "clean").graph_path.parent)
     assert from_child == [fork_at == 0]  # the child's count, not the parent's redoing it
@@ -262,7 +256,7 @@ def test_a_write_to_the_store_while_the_facts_are_read_is_not_in_the_update(
         return read_facts(*args)
 
     monkeypatch.setattr(graph.build, "_read_facts", written_meanwhile)
-    _edit(seeds, FACTS, *RELABEL)
+    edit_seed(seeds, FACTS, *RELABEL)
     build(seeds, out)
     monkeypatch.undo()
     assert _outputs(out) == _outputs(build(seeds, tmp_path / "clean").graph_path.parent)
@@ -285,7 +279,7 @@ def test_a_patch_that_fails_gives_a_clean_build(
         raise error
 
     monkeypatch.setattr(graph.build, "patch_store", failing)
-    _edit(seeds, FACTS, *RELABEL)
+    edit_seed(seeds, FACTS, *RELABEL)
     assert build(seeds, out).rewritten is None
     monkeypatch.undo()
     assert _outputs(out) == _outputs(build(seeds, tmp_path / "clean").graph_path.parent)
@@ -321,7 +315,7 @@ def test_a_failed_update_leaves_the_previous_build(seeds: Path, tmp_path: Path, 
     out = tmp_path / "out"
     build(seeds, out)
     before = _outputs(out)
-    _edit(seeds, FACTS, *RELABEL)
+    edit_seed(seeds, FACTS, *RELABEL)
 
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
@@ -343,7 +337,7 @@ def test_the_builds_summary_is_the_one_read_from_its_graph(
     out = tmp_path / "out"
     first = build(seeds, out)
     assert first.summary == summarize(first.store)
-    _edit(seeds, PLACES, "aliases: [South Mexico]\n    within: mx\n", "aliases: [South Mexico]\n")
+    edit_seed(seeds, PLACES, "aliases: [South Mexico]\n    within: mx\n", "aliases: [South Mexico]\n")
     updated = build(seeds, out)
     assert updated.rewritten is not None
     assert updated.summary == summarize(updated.store) != first.summary  # a pledge's scope is unknown now
@@ -352,7 +346,7 @@ def test_the_builds_summary_is_the_one_read_from_its_graph(
 
 def test_the_files_quoting_facts_elsewhere_are_those_the_evidence_shows(seeds: Path) -> None:
     """``quotes_by_file`` from the loader's note of mentions equals a scan of every quote."""
-    _edit(seeds, EXAMINER, MENTION, MENTION + ADDED)  # two facts of two other files
+    edit_seed(seeds, EXAMINER, MENTION, MENTION + ADDED)  # two facts of two other files
     facts = load_facts(seeds)
     scanned: dict[str, set[str]] = {file: set() for file in facts.files}
     for fact_id, quotes in facts.evidence.items():

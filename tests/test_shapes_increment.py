@@ -23,6 +23,7 @@ from graph.cli import cli
 from loaders.check import check_all
 from loaders.shapes_state import STATE_FILE
 from ontology import shapes_path
+from tests.conftest import edit_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTS = "facts/us-billions-southern-mexico-2018.yaml"
@@ -70,13 +71,6 @@ def runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return ran
 
 
-def _edit(seeds: Path, name: str, old: str, new: str) -> None:
-    path = seeds / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} is not in {name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def _problems(seeds: Path, build_dir: Path | None, corpus: Path | None = None) -> list[str]:
     report = check_all(seeds, corpus, cache_dir=build_dir)
     return [str(problem) for problem in report.problems]
@@ -98,7 +92,7 @@ def test_the_test_shapes_find_problems_in_the_seeds(seeds: Path) -> None:
 
 
 def test_an_edit_in_one_file_validates_that_file_alone(seeds: Path, tmp_path: Path, runs: list[str]) -> None:
-    before, updated, clean = _kept_and_clean(seeds, tmp_path, partial(_edit, seeds, FACTS, PROGRAM, "label: '!Plan'"))
+    before, updated, clean = _kept_and_clean(seeds, tmp_path, partial(edit_seed, seeds, FACTS, PROGRAM, "label: '!Plan'"))
     assert runs == ["everything", "patched"]
     assert updated == clean != before
     assert any("mexico-development-plan" in p and "rdfs:label" in p for p in updated)
@@ -109,7 +103,7 @@ def test_a_donor_changed_in_the_edited_file_is_judged_by_the_other_file_s_kind(
     seeds: Path, tmp_path: Path, runs: list[str]
 ) -> None:
     """The donor's type is in another file: the patched store must hold it."""
-    edit = partial(_edit, seeds, FACTS, "pledged_by: opic", "pledged_by: us")
+    edit = partial(edit_seed, seeds, FACTS, "pledged_by: opic", "pledged_by: us")
     before, updated, clean = _kept_and_clean(seeds, tmp_path, edit)
     assert runs == ["everything", "patched"]
     assert updated == clean
@@ -120,8 +114,8 @@ def test_a_fact_that_changes_kind_validates_everything(seeds: Path, tmp_path: Pa
     """OPIC becomes an organization: a pledge in another, unchanged file now has a donor that is not an agency."""
 
     def opic_an_organization() -> None:
-        _edit(seeds, BODIES, "  - id: opic\n", "  - id: opic-was-here\n")
-        _edit(seeds, BODIES, "organizations:\n", "organizations:\n  - id: opic\n    label: OPIC\n    based_in: us\n"
+        edit_seed(seeds, BODIES, "  - id: opic\n", "  - id: opic-was-here\n")
+        edit_seed(seeds, BODIES, "organizations:\n", "organizations:\n  - id: opic\n    label: OPIC\n    based_in: us\n"
               "    evidence:\n      - source: us-billions-southern-mexico-2018\n        quote: the Overseas Private\n")
 
     before, updated, clean = _kept_and_clean(seeds, tmp_path, opic_an_organization)
@@ -136,7 +130,7 @@ def test_a_mention_in_another_file_revalidates_the_evidence_of_the_fact_it_quote
 ) -> None:
     """The quote's evidence is a node of the quoted fact's file, reported at the mention's line."""
     line = "quote: that would not be possible without the help of President Lopez Obrador with the Migrant Protection plan\n"
-    edit = partial(_edit, seeds, EXAMINER, line, line.replace("quote: that", "quote: '!that").replace("plan\n", "plan'\n"))
+    edit = partial(edit_seed, seeds, EXAMINER, line, line.replace("quote: that", "quote: '!that").replace("plan\n", "plan'\n"))
     before, updated, clean = _kept_and_clean(seeds, tmp_path, edit)
     assert runs == ["everything", "patched"]
     assert updated == clean != before
@@ -146,7 +140,7 @@ def test_a_mention_in_another_file_revalidates_the_evidence_of_the_fact_it_quote
 def test_a_place_moved_revalidates_the_pledges_whose_scope_it_changes(
     seeds: Path, tmp_path: Path, runs: list[str]
 ) -> None:
-    edit = partial(_edit, seeds, PLACES, "aliases: [South Mexico]\n    within: mx\n", "aliases: [South Mexico]\n")
+    edit = partial(edit_seed, seeds, PLACES, "aliases: [South Mexico]\n    within: mx\n", "aliases: [South Mexico]\n")
     before, updated, clean = _kept_and_clean(seeds, tmp_path, edit)
     assert runs == ["everything", "patched"]
     assert updated == clean != before
@@ -169,7 +163,7 @@ def test_files_added_and_removed_and_successive_edits_each_equal_a_clean_check(
     assert _problems(seeds, build_dir) == _problems(seeds, None)
     label = PROGRAM
     for n in range(3):
-        _edit(seeds, FACTS, label, f"label: '!plan {n}'" if n % 2 == 0 else f"label: plan {n}")
+        edit_seed(seeds, FACTS, label, f"label: '!plan {n}'" if n % 2 == 0 else f"label: plan {n}")
         label = f"label: '!plan {n}'" if n % 2 == 0 else f"label: plan {n}"
         assert _problems(seeds, build_dir) == _problems(seeds, None), n
     assert runs == ["everything", *["patched"] * 6]
@@ -179,7 +173,7 @@ def test_the_corpus_is_part_of_what_the_state_describes(
     seeds: Path, tmp_path: Path, runs: list[str], corpus_dir: Path
 ) -> None:
     """Quote positions come from the articles: a check with other articles (or none) validates everything."""
-    before, updated, clean = _kept_and_clean(seeds, tmp_path, partial(_edit, seeds, FACTS, PROGRAM, "label: '!Plan'"), corpus_dir)
+    before, updated, clean = _kept_and_clean(seeds, tmp_path, partial(edit_seed, seeds, FACTS, PROGRAM, "label: '!Plan'"), corpus_dir)
     assert updated == clean != before
     assert _problems(seeds, tmp_path / "build") == _problems(seeds, None)
     assert runs == ["everything", "patched", "everything"]
@@ -211,7 +205,7 @@ def test_a_state_that_does_not_check_out_validates_everything(
     build_dir = tmp_path / "build"
     _problems(seeds, build_dir)
     damage(build_dir / STATE_FILE)
-    _edit(seeds, FACTS, PROGRAM, "label: '!Plan'")
+    edit_seed(seeds, FACTS, PROGRAM, "label: '!Plan'")
     assert _problems(seeds, build_dir) == _problems(seeds, None)
     assert runs == ["everything", "everything"]
 
@@ -222,10 +216,10 @@ def test_a_check_that_fails_on_the_facts_leaves_the_state_as_it_was(
     build_dir = tmp_path / "build"
     _problems(seeds, build_dir)
     state = (build_dir / STATE_FILE).read_bytes()
-    _edit(seeds, FACTS, "pledged_by: opic", "pledged_by: nobody-defined")
+    edit_seed(seeds, FACTS, "pledged_by: opic", "pledged_by: nobody-defined")
     assert any("nobody-defined" in p for p in _problems(seeds, build_dir))
     assert (build_dir / STATE_FILE).read_bytes() == state
-    _edit(seeds, FACTS, "pledged_by: nobody-defined", "pledged_by: us")
+    edit_seed(seeds, FACTS, "pledged_by: nobody-defined", "pledged_by: us")
     assert _problems(seeds, build_dir) == _problems(seeds, None)
     assert runs == ["everything", "patched"]
 
@@ -246,9 +240,9 @@ def test_the_command_says_which_files_the_shapes_validated_again(seeds: Path, tm
     files = len(list(seeds.rglob("*.yaml")))
     kept_line = "shapes: SHACL validation run on the nodes of {} of {} fact files, the others' results kept from the last check"
     assert shapes_line() == "shapes: SHACL validation run"
-    _edit(seeds, FACTS, PROGRAM, "label: Plan")
+    edit_seed(seeds, FACTS, PROGRAM, "label: Plan")
     assert shapes_line() == kept_line.format(1, files)
-    _edit(seeds, EXAMINER, "quote: that would not be possible", "quote: that would not be")
+    edit_seed(seeds, EXAMINER, "quote: that would not be possible", "quote: that would not be")
     assert shapes_line() == kept_line.format(2, files)  # the mention's file, and the quoted fact's
     assert shapes_line() == kept_line.format(0, files)
 
@@ -263,7 +257,7 @@ def test_shapes_that_follow_another_property_backwards_validate_everything(
         + "<urn:test:donors-pledge> sh:targetClass ag:Agency ; sh:property [ sh:path [ sh:inversePath ag:pledgedBy ] ; sh:minCount 1 ] .\n",
         encoding="utf-8",
     )
-    before, updated, clean = _kept_and_clean(seeds, tmp_path, partial(_edit, seeds, FACTS, "pledged_by: opic", "pledged_by: dfc"))
+    before, updated, clean = _kept_and_clean(seeds, tmp_path, partial(edit_seed, seeds, FACTS, "pledged_by: opic", "pledged_by: dfc"))
     assert runs == ["everything", "everything"]
     assert updated == clean != before
     assert any("agency 'opic'" in p for p in updated)
