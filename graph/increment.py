@@ -127,7 +127,7 @@ def index_bytes(
         "context": context,
         "files": {
             file: {
-                "sha256": digests[file],
+                "sha256": digests.get(file, ""),  # none: read only at a second try, so redone next time
                 "span": list(spans[file]),
                 "quotes": sorted(quoted[file]),
                 "scopes": scoped[file],

@@ -132,7 +132,8 @@ class FactSet:
     """Fact file → the facts defined in other files that its mentions quote (their evidence)."""
     digests: dict[str, str] = field(default_factory=dict)
     """Fact file → the SHA-256 of the bytes its facts were read from (filled when read with a
-    cache directory: what is kept per file is keyed by it)."""
+    cache directory: what is kept per file is keyed by it). A file that could be read only at a
+    second try has none, and whatever keeps something for it redoes it next time."""
 
     def of_kind(self, kind: str) -> list[Record]:
         """The records of one kind ('pledge', 'agency', …) in id order."""

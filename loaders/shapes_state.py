@@ -28,8 +28,9 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from loaders.changes import FileState
 from loaders.errors import Location, Problem
@@ -39,8 +40,9 @@ __all__ = ["MAX_STATE_BYTES", "STATE_FILE", "ShapesState", "read_state", "write_
 
 STATE_FILE = "check-shapes.json"
 """The state's name inside a build directory."""
-MAX_STATE_BYTES = 256 << 20
-"""A state larger than this is not read (about 5 MB at 100k pledges without violations)."""
+MAX_STATE_BYTES = 32 << 20
+"""A state larger than this is not read, and the check validates everything (a state is about
+3 MB at 100k pledges without violations; parsing one takes about 40 times its size in memory)."""
 
 
 @dataclass(frozen=True)
@@ -60,19 +62,24 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+_Position = Annotated[int, Field(ge=0, le=2**31)]
+_Row = tuple[str, _Position, _Position, str]
+"""A problem: its file, line and column (0 when unknown) and its message."""
+
+
 class _File(_Strict):
     sha256: str
     quotes: list[str]
     scopes: str
     kinds: dict[str, str]
-    problems: list[tuple[str, int, int, str]]
+    problems: list[_Row]
 
 
 class _State(_Strict):
     format: int
     context: str
     files: dict[str, _File]
-    unowned: list[tuple[str, int, int, str]]
+    unowned: list[_Row]
 
 
 _FORMAT = 1

@@ -355,3 +355,28 @@ def test_the_files_quoting_facts_elsewhere_are_those_the_evidence_shows(seeds: P
                 scanned[quote.where.path].add(fact_id)
     assert quotes_by_file(facts) == scanned
     assert sum(map(len, scanned.values())) == 2
+
+
+def test_a_file_read_only_at_a_second_try_is_rewritten_by_the_next_build(
+    seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loader keeps no digest for it (its first read failed): the index says so, and the next build redoes it."""
+    import loaders.facts
+
+    out = tmp_path / "out"
+    build(seeds, out)
+    real = loaders.facts._bytes
+    failed: list[Path] = []
+
+    def first_read_fails(path: Path) -> bytes | None:
+        if path.name == "places.yaml" and not failed:
+            failed.append(path)
+            return None
+        return real(path)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(loaders.facts, "_bytes", first_read_fails)
+        build(seeds, out)
+    assert failed
+    assert build(seeds, out).rewritten == [_seed_file(seeds, PLACES)]
+    assert _outputs(out) == _outputs(build(seeds, tmp_path / "clean").graph_path.parent)

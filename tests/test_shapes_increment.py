@@ -21,7 +21,7 @@ from click.testing import CliRunner
 import loaders.shapes_increment as kept
 from graph.cli import cli
 from loaders.check import check_all
-from loaders.shapes_state import STATE_FILE
+from loaders.shapes_state import MAX_STATE_BYTES, STATE_FILE
 from ontology import shapes_path
 from tests.conftest import edit_seed
 
@@ -195,6 +195,8 @@ def _signed(state: Path, payload: bytes) -> None:
         pytest.param(lambda state: _signed(state, b"[" * 100_000), id="nested deeply"),
         pytest.param(lambda state: _signed(state, b'{"format":1,"context":"","files":{"a":{"sha256":0}},"unowned":[]}'), id="a number for a digest"),
         pytest.param(lambda state: state.write_bytes(b""), id="empty"),
+        pytest.param(lambda state: _signed(state, state.read_bytes().partition(b"\n")[2].replace(b'"unowned":[]', b'"unowned":[["x",-5,1,"forged"]]')), id="a negative line"),
+        pytest.param(lambda state: state.write_bytes(b" " * (MAX_STATE_BYTES + 1)), id="too large"),
         pytest.param(lambda state: state.unlink(), id="removed"),
         pytest.param(lambda state: (state.unlink(), state.mkdir()), id="a directory"),
     ],
