@@ -87,8 +87,6 @@ says: :func:`graph.increment.copy_previous`). At 100k pledges (1.55M triples) co
 0.37 s; counted in a thread after the facts, beside the summary's child, it cost a one-file
 edit's build 0.4-0.6 s. A fork costs about 0.01 s, the count of 100k triples 0.02 s."""
 
-"""(source id, quote) → its character offsets in the article."""
-
 _STAGING = ".oxigraph-"
 _OLD = ".old-"
 
