@@ -23,6 +23,7 @@ import os
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Any
 
@@ -540,8 +541,10 @@ class _Loader:
         """Fill in each quote's default source and check every source id is registered."""
         for source_id, at in self.default_sources.values():
             self._known_source(source_id, at, "file's default source")
+        sources = self.facts.sources
         for record_id, quotes in self.facts.evidence.items():
-            self.facts.evidence[record_id] = list(self._with_sources(record_id, quotes))
+            if not all(quote.source in sources for quote in quotes):  # else kept as it is, the usual case
+                self.facts.evidence[record_id] = list(self._with_sources(record_id, quotes))
         for i, (mention, entry, quote_where) in enumerate(self.mentions):
             if mention.source is not None:
                 self._known_source(mention.source, partial(entry.at, "source"), f"mention of {mention.about!r}")
@@ -610,21 +613,28 @@ class _Loader:
 
         Every list element counts (a region's second ``includes`` can close a cycle). Each
         strongly connected group of records is one cycle report, named from its smallest id,
-        at the reference that starts the shortest way back to it.
+        at the reference that starts the shortest way back to it. The standard library's
+        :mod:`graphlib` tells first whether there is any cycle at all, so the usual, acyclic set
+        does not import networkx (0.1 s of a check after a one-file edit).
         """
-        import networkx as nx
-
         records = self.facts.records
-        links = nx.DiGraph()
+        targets_of: dict[str, list[str]] = {}
         for record_id, record in records.items():
             if field_name not in _fields(type(record)):
                 continue  # asked first: pydantic's lookup of a missing attribute is slow
             value = getattr(record, field_name)
-            if value is None:
-                continue
-            for target in value if isinstance(value, list) else [value]:
-                if target in records:
-                    links.add_edge(record_id, target)
+            if value:
+                known = [target for target in (value if isinstance(value, list) else [value]) if target in records]
+                if known:
+                    targets_of[record_id] = known
+        try:
+            TopologicalSorter(targets_of).prepare()
+            return
+        except CycleError:
+            pass
+        import networkx as nx
+
+        links = nx.DiGraph(targets_of)
         for group in nx.strongly_connected_components(links):
             start = min(group)
             if len(group) == 1 and not links.has_edge(start, start):
