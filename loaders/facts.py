@@ -278,7 +278,7 @@ def _read_cached(
     for path, content in zip(paths, contents, strict=True):
         if content is not None:
             digests[str(path)] = cache.key(content)
-    cached = [cache.get(str(p), c) if c is not None else None for p, c in zip(paths, contents, strict=True)]
+    cached = [cache.get(str(p), c, _FileResult) if c is not None else None for p, c in zip(paths, contents, strict=True)]
     missed = [(p, c) for p, c, r in zip(paths, contents, cached, strict=True) if r is None]
     fresh = _read_all([p for p, _ in missed], workers, [c for _, c in missed])
     for path, content, result in zip(paths, contents, cached, strict=True):

@@ -7,31 +7,47 @@ that shapes a result — the loader's source code, the ontology, the shapes and 
 pydantic and PyYAML — so a change to any of them invalidates every entry. Only files that read
 without a problem are cached (a file with problems is read again, and reports them again).
 
-The cache lives in the build directory, which is as trusted as the code that writes it: a
-pickle there runs code when loaded, like anything else in ``build/`` or the virtualenv.
+An entry is read as a regular file of at most :data:`MAX_ENTRY_BYTES`, and unpickled with only
+the classes a cached result is made of (the loader's own records, locations and results, and
+``Decimal``): a damaged or hand-made entry — one naming ``os.system``, claiming a gigabyte-long
+string, or holding another type of result — is a miss, and the file is read again. The entries'
+contents are still trusted to be what the loader wrote (their fields are not validated again),
+so the build directory is as trusted as the code that writes it.
 
 Examples
 --------
 >>> import tempfile
 >>> cache = RecordCache(Path(tempfile.mkdtemp()))
->>> cache.get("seeds/x.yaml", b"pledges: []\\n") is None
+>>> cache.get("seeds/x.yaml", b"pledges: []\\n", dict) is None
 True
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
+import io
 import os
 import pickle
 import tempfile
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["CACHE_DIR", "RecordCache", "loader_fingerprint"]
+from loaders.paths import MAX_FILE_BYTES, ReadRefused, read_regular
+
+__all__ = ["CACHE_DIR", "MAX_ENTRY_BYTES", "RecordCache", "loader_fingerprint"]
 
 CACHE_DIR = "records"
 """Name of the cache's directory inside a build directory."""
+
+MAX_ENTRY_BYTES = 4 * MAX_FILE_BYTES
+"""The largest entry read: a fact file's entry is about 1.3 times its YAML (500 KB for 1,000 pledges)."""
+
+_CLASS_MODULES = frozenset({"loaders.errors", "loaders.facts", "loaders.records"})
+"""The modules whose classes a cached result is made of (with ``decimal.Decimal``)."""
+
+T = TypeVar("T")
 
 _SOURCES = ("errors.py", "facts.py", "paths.py", "records.py", "record_cache.py", "values.py", "yamlsource.py")
 
@@ -75,15 +91,15 @@ class RecordCache:
         """The content part of a key: the SHA-256 of the file's bytes."""
         return hashlib.sha256(content).hexdigest()
 
-    def get(self, file: str, content: bytes) -> Any | None:
-        """The cached result for ``file`` if it was made from exactly ``content``, else None."""
+    def get(self, file: str, content: bytes, kind: type[T]) -> T | None:
+        """The cached result for ``file`` if it was made from exactly ``content`` and is a ``kind``, else None."""
         try:
-            with open(self._entry(file), "rb") as handle:
-                stored_key, result = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+            entry = read_regular(self._entry(file), MAX_ENTRY_BYTES, "record cache entry")
+            stored_key, result = _EntryUnpickler(io.BytesIO(entry)).load()
+        except (ReadRefused, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, MemoryError):
             self.misses += 1
             return None
-        if stored_key != self.key(content):
+        if stored_key != self.key(content) or not isinstance(result, kind):
             self.misses += 1
             return None
         self.hits += 1
@@ -110,3 +126,14 @@ class RecordCache:
         for path in self.directory.glob("*.pickle"):
             if path.name not in keep:
                 path.unlink(missing_ok=True)
+
+
+class _EntryUnpickler(pickle.Unpickler):
+    """Unpickles only the classes a cached result is made of, so an entry cannot run code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == ("decimal", "Decimal") or module in _CLASS_MODULES:
+            found = getattr(importlib.import_module(module), name, None)
+            if isinstance(found, type) and found.__module__ == module:
+                return found
+        raise pickle.UnpicklingError(f"a record cache entry may not name {module}.{name}")

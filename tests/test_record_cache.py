@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pickle
 from functools import partial
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import pytest
 import loaders.facts as facts_module
 from loaders import FactError, load_facts
 from loaders.rdf import facts_to_ntriples
-from loaders.record_cache import CACHE_DIR
+from loaders.record_cache import CACHE_DIR, RecordCache
 
 
 @pytest.fixture
@@ -132,3 +134,60 @@ def test_records_come_from_the_bytes_their_key_and_digest_were_taken_from(
     facts = load_facts(seeds, cache_dir=tmp_path / "build")
     assert facts.records["dfc"].label == "Development Finance Corporation"
     assert facts.digests[str(path)] == hashlib.sha256(read).hexdigest()
+
+
+class _RunsCode:
+    """Unpickles as a call of ``pathlib.Path.touch``: what a hand-made entry could ask for."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (Path.touch, (self.marker,))
+
+
+def _hostile_entries(key: str, marker: Path) -> dict[str, bytes]:
+    """Entries with the right key that a loader must not take: each is a miss, not a traceback."""
+    return {
+        "runs code": pickle.dumps((key, _RunsCode(marker))),
+        "names a module function": pickle.dumps((key, facts_module.load_facts)),
+        "another type of result": pickle.dumps((key, {"items": []})),
+        "a bytes object of 2**62 bytes": b"\x80\x05\x8e" + (2**62).to_bytes(8, "little") + b"x",
+        "a bytes object of 2**34 bytes": b"\x80\x05\x8e" + (2**34).to_bytes(8, "little") + b"x",
+        "truncated": pickle.dumps((key, "x" * 100))[:-20],
+    }
+
+
+@pytest.mark.parametrize("case", sorted(_hostile_entries("", Path())))
+def test_a_hand_made_entry_is_a_miss_and_runs_nothing(
+    case: str, write_seeds, tmp_path: Path, reads: list[str]
+) -> None:
+    seeds, cache, marker = write_seeds(), tmp_path / "build", tmp_path / "marker"
+    clean = _triples(seeds, cache_dir=cache)
+    for path in seeds.glob("*.yaml"):
+        key = RecordCache.key(path.read_bytes())
+        RecordCache(cache)._entry(str(path)).write_bytes(_hostile_entries(key, marker)[case])
+    reads.clear()
+    assert _triples(seeds, cache_dir=cache) == clean
+    assert sorted(reads) == ["facts.yaml", "sources.yaml"]
+    assert not marker.exists()
+    reads.clear()
+    assert _triples(seeds, cache_dir=cache) == clean  # the entries written again are taken
+    assert reads == []
+
+
+def test_an_entry_that_is_a_fifo_or_too_large_is_a_miss(
+    write_seeds, tmp_path: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeds, cache = write_seeds(), tmp_path / "build"
+    clean = _triples(seeds, cache_dir=cache)
+    fifo = RecordCache(cache)._entry(str(seeds / "facts.yaml"))
+    fifo.unlink()
+    os.mkfifo(fifo)  # opening it to read would wait for a writer forever
+    reads.clear()
+    assert _triples(seeds, cache_dir=cache) == clean
+    assert reads == ["facts.yaml"]
+    monkeypatch.setattr("loaders.record_cache.MAX_ENTRY_BYTES", 100)
+    reads.clear()
+    assert _triples(seeds, cache_dir=cache) == clean
+    assert sorted(reads) == ["facts.yaml", "sources.yaml"]
