@@ -7,12 +7,14 @@ that shapes a result — the loader's source code, the ontology, the shapes and 
 pydantic and PyYAML — so a change to any of them invalidates every entry. Only files that read
 without a problem are cached (a file with problems is read again, and reports them again).
 
-An entry is read as a regular file of at most :data:`MAX_ENTRY_BYTES`, and unpickled with only
-the classes a cached result is made of (the loader's own records, locations and results, and
-``Decimal``): a damaged or hand-made entry — one naming ``os.system``, claiming a gigabyte-long
-string, or holding another type of result — is a miss, and the file is read again. The entries'
-contents are still trusted to be what the loader wrote (their fields are not validated again),
-so the build directory is as trusted as the code that writes it.
+An entry is read as a regular file of at most :data:`MAX_ENTRY_BYTES`, checked against the
+SHA-256 written before its pickle, and unpickled with only the classes a cached result is made
+of (the loader's own records, locations and results, and ``Decimal``): a damaged entry (a byte
+changed, cut short) or a hand-made one (naming ``os.system``, claiming a gigabyte-long bytes
+object, holding another type of result) is a miss, and the file is read again. The digest
+detects damage, not forgery: an entry made by hand with a matching digest is taken as the
+loader's (its fields are not validated again, and a pickle can still ask for gigabytes of memo),
+so the build directory stays as trusted as the code.
 
 Examples
 --------
@@ -46,6 +48,16 @@ MAX_ENTRY_BYTES = 4 * MAX_FILE_BYTES
 
 _CLASS_MODULES = frozenset({"loaders.errors", "loaders.facts", "loaders.records"})
 """The modules whose classes a cached result is made of (with ``decimal.Decimal``)."""
+
+_DAMAGED = (
+    EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ArithmeticError, LookupError,
+    MemoryError, RecursionError,
+)
+"""What unpickling a hand-made entry whose digest matches can raise (truncated, sizes past memory
+or ``sys.maxsize``, wrong states, memo indexes out of range), found by fuzzing: each is a miss."""
+
+_DIGEST = 32
+"""An entry is the SHA-256 of its pickle (32 bytes), then the pickle: a damaged byte is a miss."""
 
 T = TypeVar("T")
 
@@ -95,8 +107,10 @@ class RecordCache:
         """The cached result for ``file`` if it was made from exactly ``content`` and is a ``kind``, else None."""
         try:
             entry = read_regular(self._entry(file), MAX_ENTRY_BYTES, "record cache entry")
-            stored_key, result = _EntryUnpickler(io.BytesIO(entry)).load()
-        except (ReadRefused, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, MemoryError):
+            if hashlib.sha256(entry[_DIGEST:]).digest() != entry[:_DIGEST]:
+                raise pickle.UnpicklingError("damaged: its digest does not match")
+            stored_key, result = _EntryUnpickler(io.BytesIO(entry[_DIGEST:])).load()
+        except (ReadRefused, *_DAMAGED):
             self.misses += 1
             return None
         if stored_key != self.key(content) or not isinstance(result, kind):
@@ -111,8 +125,9 @@ class RecordCache:
         target = self._entry(file)
         fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=self.directory)
         try:
+            pickled = pickle.dumps((self.key(content), result), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump((self.key(content), result), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(hashlib.sha256(pickled).digest() + pickled)
             os.replace(temp, target)
         except BaseException:
             Path(temp).unlink(missing_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 from functools import partial
@@ -146,15 +147,21 @@ class _RunsCode:
         return (Path.touch, (self.marker,))
 
 
+def _signed(pickled: bytes) -> bytes:
+    """An entry as the cache writes it: the pickle's SHA-256, then the pickle."""
+    return hashlib.sha256(pickled).digest() + pickled
+
+
 def _hostile_entries(key: str, marker: Path) -> dict[str, bytes]:
-    """Entries with the right key that a loader must not take: each is a miss, not a traceback."""
+    """Entries with the right key and digest that a loader must not take: each is a miss, not a traceback."""
     return {
-        "runs code": pickle.dumps((key, _RunsCode(marker))),
-        "names a module function": pickle.dumps((key, facts_module.load_facts)),
-        "another type of result": pickle.dumps((key, {"items": []})),
-        "a bytes object of 2**62 bytes": b"\x80\x05\x8e" + (2**62).to_bytes(8, "little") + b"x",
-        "a bytes object of 2**34 bytes": b"\x80\x05\x8e" + (2**34).to_bytes(8, "little") + b"x",
-        "truncated": pickle.dumps((key, "x" * 100))[:-20],
+        "runs code": _signed(pickle.dumps((key, _RunsCode(marker)))),
+        "names a module function": _signed(pickle.dumps((key, facts_module.load_facts))),
+        "another type of result": _signed(pickle.dumps((key, {"items": []}))),
+        "a bytes object of 2**62 bytes": _signed(b"\x80\x05\x8e" + (2**62).to_bytes(8, "little") + b"x"),
+        "a bytes object of 2**34 bytes": _signed(b"\x80\x05\x8e" + (2**34).to_bytes(8, "little") + b"x"),
+        "truncated": _signed(pickle.dumps((key, "x" * 100))[:-20]),
+        "without its digest": pickle.dumps((key, "x" * 100)),
     }
 
 
@@ -191,3 +198,30 @@ def test_an_entry_that_is_a_fifo_or_too_large_is_a_miss(
     reads.clear()
     assert _triples(seeds, cache_dir=cache) == clean
     assert sorted(reads) == ["facts.yaml", "sources.yaml"]
+
+
+def test_a_damaged_entry_is_a_miss(write_seeds, tmp_path: Path) -> None:
+    """Bytes changed, cut out or put in at random (seeded): the digest before the pickle no longer
+    matches, so each read is a miss, before anything is unpickled."""
+    import random
+
+    seeds, cache = write_seeds(), tmp_path / "build"
+    load_facts(seeds, cache_dir=cache)
+    path = seeds / "facts.yaml"
+    content, records = path.read_bytes(), RecordCache(cache)
+    entry = records._entry(str(path))
+    digest, good = entry.read_bytes()[:32], entry.read_bytes()[32:]
+    assert records.get(str(path), content, facts_module._FileResult) is not None
+    rng = random.Random(18)
+    for _ in range(300):
+        damaged = bytearray(good)
+        position = rng.randrange(len(damaged))
+        edit = rng.choice(("change", "cut", "insert"))
+        if edit == "change":
+            damaged[position] ^= rng.randrange(1, 256)
+        elif edit == "cut":
+            del damaged[position : position + rng.randint(1, 40)]
+        else:
+            damaged[position:position] = rng.randbytes(rng.randint(1, 8))
+        entry.write_bytes(digest + damaged)
+        assert records.get(str(path), content, facts_module._FileResult) is None
