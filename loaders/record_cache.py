@@ -29,13 +29,12 @@ from __future__ import annotations
 import hashlib
 import importlib
 import io
-import os
 import pickle
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from loaders.atomic import remove_stale, write_atomic
 from loaders.paths import MAX_FILE_BYTES, ReadRefused, read_regular
 
 __all__ = ["CACHE_DIR", "MAX_ENTRY_BYTES", "RecordCache", "loader_fingerprint"]
@@ -55,6 +54,9 @@ _DAMAGED = (
 )
 """What unpickling a hand-made entry whose digest matches can raise (truncated, sizes past memory
 or ``sys.maxsize``, wrong states, memo indexes out of range), found by fuzzing: each is a miss."""
+
+_TEMPORARY = ".tmp-"
+"""How an entry being written is named until it is complete."""
 
 _DIGEST = 32
 """An entry is the SHA-256 of its pickle (32 bytes), then the pickle: a damaged byte is a miss."""
@@ -122,25 +124,19 @@ class RecordCache:
     def put(self, file: str, content: bytes, result: Any) -> None:
         """Keep ``result`` for ``file`` as read from ``content`` (written atomically)."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        target = self._entry(file)
-        fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=self.directory)
-        try:
-            pickled = pickle.dumps((self.key(content), result), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(hashlib.sha256(pickled).digest() + pickled)
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        pickled = pickle.dumps((self.key(content), result), protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomic(self._entry(file), hashlib.sha256(pickled).digest() + pickled, prefix=_TEMPORARY)
 
     def prune(self, files: list[str]) -> None:
-        """Remove entries of files no longer among ``files`` (and of older loader versions)."""
+        """Remove entries of files no longer among ``files`` (and of older loader versions), and
+        what killed writers left (:func:`loaders.atomic.remove_stale`)."""
         if not self.directory.is_dir():
             return
         keep = {self._entry(file).name for file in files}
         for path in self.directory.glob("*.pickle"):
             if path.name not in keep:
                 path.unlink(missing_ok=True)
+        remove_stale(self.directory, _TEMPORARY)
 
 
 class _EntryUnpickler(pickle.Unpickler):

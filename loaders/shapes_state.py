@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from loaders.atomic import remove_stale, write_atomic
 from loaders.changes import FileState
 from loaders.errors import Location, Problem
 from loaders.paths import ReadRefused, read_regular
@@ -40,6 +39,8 @@ __all__ = ["MAX_STATE_BYTES", "STATE_FILE", "ShapesState", "read_state", "write_
 
 STATE_FILE = "check-shapes.json"
 """The state's name inside a build directory."""
+_TEMPORARY = ".tmp-check-shapes-"
+"""How a state being written is named until it is complete."""
 MAX_STATE_BYTES = 32 << 20
 """A state larger than this is not read, and the check validates everything (a state is about
 3 MB at 100k pledges without violations; parsing one takes about 40 times its size in memory)."""
@@ -121,20 +122,11 @@ def write_state(build_dir: Path, state: ShapesState) -> None:
         unowned=[_row(p) for p in state.problems.get("", [])],
     )
     payload = stored.model_dump_json().encode("utf-8")
-    try:
+    with contextlib.suppress(OSError):
         build_dir.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".tmp-check-shapes-", dir=build_dir)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
-        os.replace(temp, build_dir / STATE_FILE)
-    except BaseException as err:
-        with contextlib.suppress(OSError):
-            Path(temp).unlink(missing_ok=True)
-        if not isinstance(err, OSError):
-            raise
+        remove_stale(build_dir, _TEMPORARY)
+        signed = hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+        write_atomic(build_dir / STATE_FILE, signed, prefix=_TEMPORARY)
 
 
 def _row(problem: Problem) -> tuple[str, int, int, str]:
