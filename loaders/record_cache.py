@@ -13,8 +13,9 @@ of (the loader's own records, locations and results, and ``Decimal``): a damaged
 changed, cut short) or a hand-made one (naming ``os.system``, claiming a gigabyte-long bytes
 object, holding another type of result) is a miss, and the file is read again. The digest
 detects damage, not forgery: an entry made by hand with a matching digest is taken as the
-loader's (its fields are not validated again, and a pickle can still ask for gigabytes of memo),
-so the build directory stays as trusted as the code.
+loader's (its fields are not validated again), and such a pickle can still ask for gigabytes of
+memo, hash nested tuples for hours or crash the interpreter; so the build directory stays as
+trusted as the code.
 
 Examples
 --------
@@ -55,7 +56,7 @@ _DAMAGED = (
 """What unpickling a hand-made entry whose digest matches can raise (truncated, sizes past memory
 or ``sys.maxsize``, wrong states, memo indexes out of range), found by fuzzing: each is a miss."""
 
-_TEMPORARY = ".tmp-"
+_TEMPORARY = ".tmp-record-"
 """How an entry being written is named until it is complete."""
 
 _DIGEST = 32

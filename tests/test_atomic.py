@@ -36,21 +36,19 @@ def test_only_old_temporary_files_of_the_prefix_are_removed(tmp_path: Path) -> N
     stale = _left_by_a_killed_writer(tmp_path / ".tmp-state-abc")
     writing = _left_by_a_killed_writer(tmp_path / ".tmp-state-def", age=5)  # another writer's, now
     other = _left_by_a_killed_writer(tmp_path / "notes.txt")
-    folder = tmp_path / ".tmp-state-dir"
-    folder.mkdir()
-    os.utime(folder, (0, 0))
     link = tmp_path / ".tmp-state-link"
     link.symlink_to(other)
+    os.utime(link, (0, 0), follow_symlinks=False)  # an old link to an old file: not a temporary file
     remove_stale(tmp_path, ".tmp-state-")
     assert not stale.exists()
-    assert writing.exists() and other.exists() and folder.is_dir() and link.is_symlink()
+    assert writing.exists() and other.exists() and link.is_symlink()
     remove_stale(tmp_path / "missing", ".tmp-state-")  # nothing to clean is not an error
 
 
 def test_a_load_and_a_check_remove_what_killed_ones_left(write_seeds, tmp_path: Path) -> None:
     seeds, build = write_seeds(), tmp_path / "build"
     load_facts(seeds, cache_dir=build)
-    entry = _left_by_a_killed_writer(build / CACHE_DIR / ".tmp-0123abcd")
+    entry = _left_by_a_killed_writer(build / CACHE_DIR / ".tmp-record-0123abcd")
     state = _left_by_a_killed_writer(build / ".tmp-check-shapes-0123abcd")
     fresh = _left_by_a_killed_writer(build / ".tmp-check-shapes-4567ef", age=1)
     assert not check_all(seeds, cache_dir=build).problems

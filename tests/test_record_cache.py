@@ -153,7 +153,10 @@ def _signed(pickled: bytes) -> bytes:
 
 
 def _hostile_entries(key: str, marker: Path) -> dict[str, bytes]:
-    """Entries with the right key and digest that a loader must not take: each is a miss, not a traceback."""
+    """Entries with the right key and digest that a loader must not take: each is a miss, not a traceback.
+
+    Not every forged entry can be refused: pickle can still build nested tuples that take hours
+    to hash (see :mod:`loaders.record_cache`); these are the ones the unpickler does refuse."""
     return {
         "runs code": _signed(pickle.dumps((key, _RunsCode(marker)))),
         "names a module function": _signed(pickle.dumps((key, facts_module.load_facts))),
