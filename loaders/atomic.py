@@ -1,10 +1,11 @@
 """Files the loader keeps in a build directory, written whole or not at all.
 
-A file is written under a temporary name beside it, then renamed over it, so a reader sees the
-old bytes or the new ones, never a part. A writer killed with SIGKILL cannot remove its
-temporary file; :func:`remove_stale` removes those left for longer than :data:`STALE_SECONDS`
-(a write takes well under a second, so an older one has no writer left, and a concurrent
-writer's file is never touched).
+A file is written under a temporary name beside it, then renamed over it, so after a writer is
+killed a reader sees the old bytes or the new ones (nothing is synced to disk: after a power
+loss, the readers' digests tell a damaged file). A writer killed with SIGKILL cannot remove its
+temporary file; :func:`remove_stale` removes those left for longer than :data:`STALE_SECONDS`.
+A write takes well under a second, so only a writer stopped for that long in the middle of one
+could lose its file, and its write would then fail.
 
 Examples
 --------
