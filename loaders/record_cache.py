@@ -110,9 +110,10 @@ class RecordCache:
         """The cached result for ``file`` if it was made from exactly ``content`` and is a ``kind``, else None."""
         try:
             entry = read_regular(self._entry(file), MAX_ENTRY_BYTES, "record cache entry")
-            if hashlib.sha256(entry[_DIGEST:]).digest() != entry[:_DIGEST]:
+            pickled = memoryview(entry)[_DIGEST:]  # hashed in place; the unpickler's buffer is its one copy
+            if hashlib.sha256(pickled).digest() != entry[:_DIGEST]:
                 raise pickle.UnpicklingError("damaged: its digest does not match")
-            stored_key, result = _EntryUnpickler(io.BytesIO(entry[_DIGEST:])).load()
+            stored_key, result = _EntryUnpickler(io.BytesIO(pickled)).load()
         except (ReadRefused, *_DAMAGED):
             self.misses += 1
             return None
