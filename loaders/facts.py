@@ -344,6 +344,17 @@ class _FileResult:
     items: list[_Validated] = field(default_factory=list)
     invalid_ids: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
+    references: dict[frozenset[str], set[str]] = field(default_factory=dict)
+    """Kinds a reference may point at → the ids this file's facts reference with them: what the
+    set-wide check tests against the set's ids in a few set operations per file (a file whose
+    references all resolve is not walked fact by fact; one that has a bad one is, for its messages)."""
+
+    def reference(self, record: Record) -> None:
+        """Add the ids ``record`` references to :attr:`references`."""
+        for field_name, (kinds, _) in _references(type(record)):
+            value = getattr(record, field_name)
+            if value:
+                self.references.setdefault(kinds, set()).update(value if isinstance(value, list) else [value])
 
 
 def _read_file(path: Path, content: bytes | None = None) -> _FileResult:
@@ -410,6 +421,8 @@ def _validate(model: type[BaseModel], item: Any, entry: _Entry, result: _FileRes
     quote_wheres = [entry.at("evidence", i) for i in range(len(evidence))]
     if isinstance(record, Mention | NotCurated):
         quote_wheres = [entry.at("quote")]
+    elif not isinstance(record, Source):
+        result.reference(record)
     result.items.append(_Validated(record, entry, name, entry.at(), quote_wheres))
 
 
@@ -424,6 +437,8 @@ class _Loader:
         self.mentions: list[tuple[Mention, _Entry, Location]] = []
         self.default_sources: dict[str, tuple[str, Location]] = {}
         self.waivers: list[tuple[NotCurated, _Entry, Location]] = []
+        self.defined: list[tuple[dict[frozenset[str], set[str]], list[Record]]] = []
+        """Per file: the ids its facts reference, and the facts it defined (first definitions)."""
 
     def merge(self, result: _FileResult) -> None:
         self.problems.extend(result.problems)
@@ -432,6 +447,8 @@ class _Loader:
             self.facts.files.append(result.file)
         if result.default_source is not None:
             self.default_sources[result.file] = result.default_source
+        defined: list[Record] = []
+        self.defined.append((result.references, defined))
         for item in result.items:
             record = item.record
             if isinstance(record, Mention):
@@ -441,6 +458,7 @@ class _Loader:
             elif isinstance(record, Source):
                 self._define(self.facts.sources, self.facts.source_where, item)
             elif self._define(self.facts.records, self.facts.where, item):
+                defined.append(record)
                 self.entries[record.id] = item.entry
                 self.facts.evidence[record.id] = [
                     Quote(quote.source or "", quote.quote, where)
@@ -467,26 +485,45 @@ class _Loader:
                 self.facts.evidence[mention.about].append(Quote(mention.source or "", mention.quote, quote_where))
                 if quote_where.path != self.facts.where[mention.about].path:
                     self.facts.mentioned.setdefault(quote_where.path, set()).add(mention.about)
-        records = self.facts.records
-        for record_id, record in records.items():
-            entry = self.entries[record_id]
-            for field_name, (kinds, noun) in _references(type(record)):
-                value = getattr(record, field_name)
-                targets = value if isinstance(value, list) else [value] if value else []
-                for i, target in enumerate(targets):
-                    known = records.get(target)
-                    if known is not None and known.kind in kinds:
-                        continue  # the common case, checked without building a message's parts
-                    at = partial(entry.at, field_name, i) if isinstance(value, list) else partial(entry.at, field_name)
-                    self._known(target, at, f"{record.kind} {record_id!r}", kinds, noun, field_name)
-            if not record.evidence and record_id not in mentioned:
-                message = f"{record.kind} {record_id!r}: no evidence (add a quote under 'evidence:')"
-                self.problems.append(Problem(entry.at(), message))
+        resolved = self._resolved_by_kinds()
+        for references, defined in self.defined:
+            walk = not all(targets <= resolved(kinds) for kinds, targets in references.items())
+            for record in defined:
+                if walk:  # a reference of this file does not resolve: find which, at its line
+                    self._check_references(record)
+                if not record.evidence and record.id not in mentioned:
+                    message = f"{record.kind} {record.id!r}: no evidence (add a quote under 'evidence:')"
+                    self.problems.append(Problem(self.entries[record.id].at(), message))
         self._check_cycles("part_of", "is part of itself through")
         self._check_cycles("includes", "includes itself through")
         self._check_inferred()
         self._check_overlaps()
         self._derive_scopes()
+
+    def _resolved_by_kinds(self) -> Callable[[frozenset[str]], set[str]]:
+        """A function giving the ids of the set's facts of any of some kinds (each set made once)."""
+        by_kind: dict[str, set[str]] = {}
+        for record_id, record in self.facts.records.items():
+            by_kind.setdefault(record.kind, set()).add(record_id)
+
+        @functools.cache
+        def resolved(kinds: frozenset[str]) -> set[str]:
+            return set().union(*(by_kind.get(kind, ()) for kind in kinds))
+
+        return resolved
+
+    def _check_references(self, record: Record) -> None:
+        """Report each reference of ``record`` to an unknown id or to a fact of the wrong kind."""
+        entry, records = self.entries[record.id], self.facts.records
+        for field_name, (kinds, noun) in _references(type(record)):
+            value = getattr(record, field_name)
+            targets = value if isinstance(value, list) else [value] if value else []
+            for i, target in enumerate(targets):
+                known = records.get(target)
+                if known is not None and known.kind in kinds:
+                    continue  # the common case, checked without building a message's parts
+                at = partial(entry.at, field_name, i) if isinstance(value, list) else partial(entry.at, field_name)
+                self._known(target, at, f"{record.kind} {record.id!r}", kinds, noun, field_name)
 
     def _check_inferred(self) -> None:
         """Each field named under ``inferred:`` must exist on the record and be set."""

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import random
 from functools import partial
 from pathlib import Path
 
 import pytest
 
 import loaders.facts as facts_module
+from bench.generate import generate
 from loaders import FactError, load_facts
 from loaders.rdf import facts_to_ntriples
 from loaders.record_cache import CACHE_DIR, RecordCache
@@ -228,3 +230,68 @@ def test_a_damaged_entry_is_a_miss(write_seeds, tmp_path: Path) -> None:
             damaged[position:position] = rng.randbytes(rng.randint(1, 8))
         entry.write_bytes(digest + damaged)
         assert records.get(str(path), content, facts_module._FileResult) is None
+
+
+def _rename_id(text: str, old: str, new: str) -> str:
+    assert f"  - id: {old}\n" in text
+    return text.replace(f"  - id: {old}\n", f"  - id: {new}\n", 1)
+
+
+def _breaks(seeds: Path, rng: random.Random) -> list[tuple[str, str]]:
+    """One edit that breaks references, as (file, its new text): between a cached file and an edited one."""
+    entities, part = seeds / "entities.yaml", seeds / "facts" / "part-0001.yaml"
+    text, facts_text = entities.read_text(encoding="utf-8"), part.read_text(encoding="utf-8")
+    n = rng.randrange(20)
+    kind = rng.choice(["unknown", "wrong kind", "edited file", "edited file, wrong kind"])
+    if kind == "unknown":  # facts in the cached files now name an id nothing defines
+        target = rng.choice([f"agency-{n:05d}", f"program-{n:05d}", f"country-{n:03d}", f"person-{n % 20:05d}"])
+        return [(str(entities), _rename_id(text, target, f"{target}-gone"))]
+    if kind == "wrong kind":  # an agency takes a program's id: the cached pledges' for_program names an agency
+        text = _rename_id(text, f"program-{n:05d}", f"program-{n:05d}-gone")
+        return [(str(entities), _rename_id(text, f"agency-{n:05d}", f"program-{n:05d}"))]
+    field, value = ("pledged_by", "nobody-known") if kind == "edited file" else ("for_program", f"agency-{n:05d}")
+    lines = facts_text.splitlines(keepends=True)
+    at = rng.choice([i for i, line in enumerate(lines) if line.startswith(f"    {field}: ")])
+    lines[at] = f"    {field}: {value}\n"
+    return [(str(part), "".join(lines))]
+
+
+def test_references_broken_by_another_file_are_reported_as_without_cache(tmp_path: Path) -> None:
+    """The set-wide check tests each file's referenced ids with set operations and walks a file's
+    facts only when one of its references does not resolve: its messages must be a clean load's."""
+    seeds = generate(tmp_path / "seeds", 2000, seed=3)
+    cache = tmp_path / "build"
+    originals = {str(p): p.read_text(encoding="utf-8") for p in seeds.rglob("*.yaml")}
+    load_facts(seeds, workers=1, cache_dir=cache)
+    rng = random.Random(18)
+    for _ in range(10):
+        edits = _breaks(seeds, rng)
+        for path, text in edits:
+            Path(path).write_text(text, encoding="utf-8")
+        with pytest.raises(FactError) as cached:
+            load_facts(seeds, workers=1, cache_dir=cache)
+        with pytest.raises(FactError) as clean:
+            load_facts(seeds, workers=1)
+        assert cached.value.problems == clean.value.problems, edits
+        assert any(" is a " in p.message or "unknown " in p.message for p in cached.value.problems)
+        for path, _ in edits:
+            Path(path).write_text(originals[path], encoding="utf-8")
+
+
+def test_only_a_file_with_a_broken_reference_is_walked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seeds = generate(tmp_path / "seeds", 2000, seed=3)
+    walked: list[str] = []
+    real = facts_module._Loader._check_references
+
+    def spy(self, record):  # type: ignore[no-untyped-def]
+        walked.append(self.facts.where[record.id].path)
+        return real(self, record)
+
+    monkeypatch.setattr(facts_module._Loader, "_check_references", spy)
+    load_facts(seeds, workers=1)
+    assert walked == []
+    part = seeds / "facts" / "part-0001.yaml"
+    part.write_text(part.read_text(encoding="utf-8").replace("pledged_by: ", "pledged_by: x", 1), "utf-8")
+    with pytest.raises(FactError, match="unknown actor 'xagency|unknown actor 'xcountry"):
+        load_facts(seeds, workers=1)
+    assert set(walked) == {str(part)} and len(walked) == 1000
