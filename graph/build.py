@@ -48,7 +48,6 @@ from graph.cache import (
     with_articles,
 )
 from graph.counts import Counts, count_store
-from graph.files import write_atomic
 from graph.increment import (
     INDEX_FILE,
     BuildIndex,
@@ -63,6 +62,7 @@ from graph.increment import (
 from graph.summary import Summary, pledge_money, summary_of
 from graph.turtle import TurtleParts, prologue, turtle_part
 from loaders import FactSet, check_corpus, load_facts
+from loaders.atomic import write_atomic
 from loaders.changes import quotes_by_file, scopes_by_file
 from loaders.corpus import Positions
 from loaders.errors import AidgraphError

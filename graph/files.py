@@ -1,9 +1,9 @@
 """Output files that never lose what was there: atomic writes that respect what the user pointed at.
 
-:func:`write_atomic` writes to a temporary file beside the target and renames it over the
-target, so a reader never sees a half-written file and a failure leaves the previous output
-untouched. :func:`write_output` is what every ``-o FILE`` goes through; it keeps the user's files
-as they are meant to be:
+:func:`write_output` is what every ``-o FILE`` goes through. A regular file is written whole or
+not at all (:func:`loaders.atomic.write_atomic`: a temporary file beside it, synced, renamed over
+it), so a reader never sees a half-written file and a failure leaves the previous output
+untouched; and it keeps the user's files as they are meant to be:
 
 * a character device or a FIFO (``/dev/null``, ``/dev/stdout``, a named pipe) is written
   through, never replaced by a regular file;
@@ -16,7 +16,7 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.ttl"
->>> write_atomic(target, b"data")
+>>> write_output(target, b"data")
 >>> target.read_bytes()
 b'data'
 """
@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from graph.errors import AidgraphError
+from loaders.atomic import write_atomic
 
-__all__ = ["OutputError", "write_atomic", "write_output"]
+__all__ = ["OutputError", "write_output"]
 
 
 class OutputError(AidgraphError):
@@ -66,27 +66,6 @@ def write_output(path: Path, data: bytes, *, protect: Path | None = None, force:
             write_atomic(target, data, like=info)
     except OSError as err:
         raise OutputError(f"cannot write {path}: {err.strerror or err}") from None
-
-
-def write_atomic(path: Path, data: bytes, *, like: os.stat_result | None = None) -> None:
-    """Write ``data`` to ``path`` atomically, creating parent directories as needed.
-
-    The new file gets mode 0644, or the mode (and, when running as root, the owner) of ``like``.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, stat.S_IMODE(like.st_mode) if like is not None else 0o644)
-        if like is not None and os.geteuid() == 0:
-            os.chown(temporary, like.st_uid, like.st_gid)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _write_through(path: Path, data: bytes) -> None:

@@ -1,17 +1,21 @@
-"""Files the loader keeps in a build directory, written whole or not at all.
+"""Files written whole or not at all: every output of a build, and what the loader keeps there.
 
-A file is written under a temporary name beside it, then renamed over it, so after a writer is
-killed a reader sees the old bytes or the new ones (nothing is synced to disk: after a power
-loss, the readers' digests tell a damaged file). A writer killed with SIGKILL cannot remove its
-temporary file; :func:`remove_stale` removes those left for longer than :data:`STALE_SECONDS`.
-A write takes well under a second, so only a writer stopped for that long in the middle of one
-could lose its file, and its write would then fail.
+A file is written under a temporary name beside it (``.<name>.…tmp``, or a given prefix), then
+renamed over it, so a reader sees the old bytes or the new ones, never part of them, and a failed
+write leaves the old file as it was. An output a user keeps (the Turtle file, the manifest, a
+``-o FILE``) is synced to disk before the rename, so it survives a power loss whole; the record
+cache and the shapes' state are not (``durable=False``: one sync per cache entry would cost more
+than the rest of a check after an edit), and their readers' digests tell a damaged file.
+
+A writer killed with SIGKILL cannot remove its temporary file; :func:`remove_stale` removes those
+left for longer than :data:`STALE_SECONDS`. A write takes well under a second, so only a writer
+stopped for that long in the middle of one could lose its file, and its write would then fail.
 
 Examples
 --------
 >>> import tempfile
 >>> folder = Path(tempfile.mkdtemp())
->>> write_atomic(folder / "state.json", b"{}", prefix=".tmp-state-")
+>>> write_atomic(folder / "state.json", b"{}", prefix=".tmp-state-", durable=False)
 >>> sorted(p.name for p in folder.iterdir())
 ['state.json']
 """
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -30,18 +35,41 @@ STALE_SECONDS = 600
 """A temporary file older than this (by its modification time) was left by a killed writer."""
 
 
-def write_atomic(path: Path, data: bytes, *, prefix: str) -> None:
-    """Write ``data`` to ``path`` through a temporary file named ``prefix…`` beside it.
+def write_atomic(
+    path: Path,
+    data: bytes,
+    *,
+    prefix: str | None = None,
+    like: os.stat_result | None = None,
+    durable: bool = True,
+) -> None:
+    """Write ``data`` to ``path`` through a temporary file beside it, creating parent directories.
+
+    Parameters
+    ----------
+    prefix
+        How the temporary file's name starts (default ``.<name>.``), for :func:`remove_stale`.
+    like
+        The file whose mode (and owner, when run as root) the new file takes; else mode 0644.
+    durable
+        Sync the data to disk before the rename (see the module's description).
 
     Raises
     ------
     OSError
         When the directory cannot be written; the temporary file is removed first.
     """
-    fd, temporary = tempfile.mkstemp(prefix=prefix, dir=path.parent)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=prefix or f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.chmod(temporary, stat.S_IMODE(like.st_mode) if like is not None else 0o644)
+        if like is not None and os.geteuid() == 0:
+            os.chown(temporary, like.st_uid, like.st_gid)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -32,6 +32,20 @@ def test_a_write_leaves_the_file_alone_and_a_failed_one_leaves_nothing(tmp_path:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["state.json", "taken"]
 
 
+def test_an_output_is_synced_before_its_rename_and_a_cache_entry_is_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1])
+    monkeypatch.setattr(os, "replace", lambda a, b: (events.append(f"replace {Path(b).name}"), real_replace(a, b))[1])
+    write_atomic(tmp_path / "deep" / "aidgraph.ttl", b"kept")
+    write_atomic(tmp_path / "entry.pickle", b"cache", prefix=".tmp-record-", durable=False)
+    assert events == ["fsync", "replace aidgraph.ttl", "replace entry.pickle"]
+    assert (tmp_path / "deep" / "aidgraph.ttl").read_bytes() == b"kept"
+    assert {oct(p.stat().st_mode & 0o777) for p in tmp_path.rglob("*") if p.is_file()} == {"0o644"}
+
+
 def test_only_old_temporary_files_of_the_prefix_are_removed(tmp_path: Path) -> None:
     stale = _left_by_a_killed_writer(tmp_path / ".tmp-state-abc")
     writing = _left_by_a_killed_writer(tmp_path / ".tmp-state-def", age=5)  # another writer's, now
