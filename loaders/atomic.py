@@ -4,8 +4,8 @@ A file is written under a temporary name beside it (``.<name>.…tmp``, or a giv
 renamed over it, so a reader sees the old bytes or the new ones, never part of them, and a failed
 write leaves the old file as it was. An output a user keeps (the Turtle file, the manifest, a
 ``-o FILE``) is synced to disk before the rename, so it survives a power loss whole; the record
-cache and the shapes' state are not (``durable=False``: one sync per cache entry would cost more
-than the rest of a check after an edit), and their readers' digests tell a damaged file.
+cache and the shapes' state are not (``durable=False``): they are made again when lost, so a
+sync would only cost time, and their readers' digests tell a damaged file.
 
 A writer killed with SIGKILL cannot remove its temporary file; :func:`remove_stale` removes those
 left for longer than :data:`STALE_SECONDS`. A write takes well under a second, so only a writer
@@ -15,7 +15,7 @@ Examples
 --------
 >>> import tempfile
 >>> folder = Path(tempfile.mkdtemp())
->>> write_atomic(folder / "state.json", b"{}", prefix=".tmp-state-", durable=False)
+>>> write_atomic(folder / "state.json", b"{}", prefix=".tmp-state-", mode=0o600, durable=False)
 >>> sorted(p.name for p in folder.iterdir())
 ['state.json']
 """
@@ -40,6 +40,7 @@ def write_atomic(
     data: bytes,
     *,
     prefix: str | None = None,
+    mode: int = 0o644,
     like: os.stat_result | None = None,
     durable: bool = True,
 ) -> None:
@@ -49,8 +50,10 @@ def write_atomic(
     ----------
     prefix
         How the temporary file's name starts (default ``.<name>.``), for :func:`remove_stale`.
+    mode
+        The new file's permission bits (0600 for what only aidgraph reads back).
     like
-        The file whose mode (and owner, when run as root) the new file takes; else mode 0644.
+        The file whose mode (and owner, when run as root) the new file takes instead.
     durable
         Sync the data to disk before the rename (see the module's description).
 
@@ -67,7 +70,7 @@ def write_atomic(
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
-        os.chmod(temporary, stat.S_IMODE(like.st_mode) if like is not None else 0o644)
+        os.chmod(temporary, stat.S_IMODE(like.st_mode) if like is not None else mode)
         if like is not None and os.geteuid() == 0:
             os.chown(temporary, like.st_uid, like.st_gid)
         os.replace(temporary, path)

@@ -126,7 +126,7 @@ class RecordCache:
     def put(self, file: str, content: bytes, result: Any) -> None:
         """Keep ``result`` for ``file`` as read from ``content`` (written atomically)."""
         pickled = pickle.dumps((self.key(content), result), protocol=pickle.HIGHEST_PROTOCOL)
-        write_atomic(self._entry(file), hashlib.sha256(pickled).digest() + pickled, prefix=_TEMPORARY, durable=False)
+        write_atomic(self._entry(file), hashlib.sha256(pickled).digest() + pickled, prefix=_TEMPORARY, mode=0o600, durable=False)
 
     def prune(self, files: list[str]) -> None:
         """Remove entries of files no longer among ``files`` (and of older loader versions), and

@@ -126,7 +126,7 @@ def write_state(build_dir: Path, state: ShapesState) -> None:
         build_dir.mkdir(parents=True, exist_ok=True)
         remove_stale(build_dir, _TEMPORARY)
         signed = hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
-        write_atomic(build_dir / STATE_FILE, signed, prefix=_TEMPORARY, durable=False)
+        write_atomic(build_dir / STATE_FILE, signed, prefix=_TEMPORARY, mode=0o600, durable=False)
 
 
 def _row(problem: Problem) -> tuple[str, int, int, str]:

@@ -40,10 +40,11 @@ def test_an_output_is_synced_before_its_rename_and_a_cache_entry_is_not(
     monkeypatch.setattr(os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1])
     monkeypatch.setattr(os, "replace", lambda a, b: (events.append(f"replace {Path(b).name}"), real_replace(a, b))[1])
     write_atomic(tmp_path / "deep" / "aidgraph.ttl", b"kept")
-    write_atomic(tmp_path / "entry.pickle", b"cache", prefix=".tmp-record-", durable=False)
+    write_atomic(tmp_path / "entry.pickle", b"cache", prefix=".tmp-record-", mode=0o600, durable=False)
     assert events == ["fsync", "replace aidgraph.ttl", "replace entry.pickle"]
     assert (tmp_path / "deep" / "aidgraph.ttl").read_bytes() == b"kept"
-    assert {oct(p.stat().st_mode & 0o777) for p in tmp_path.rglob("*") if p.is_file()} == {"0o644"}
+    modes = {p.name: oct(p.stat().st_mode & 0o777) for p in tmp_path.rglob("*") if p.is_file()}
+    assert modes == {"aidgraph.ttl": "0o644", "entry.pickle": "0o600"}
 
 
 def test_only_old_temporary_files_of_the_prefix_are_removed(tmp_path: Path) -> None:
