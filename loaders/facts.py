@@ -352,9 +352,9 @@ class _FileResult:
     def reference(self, record: Record) -> None:
         """Add the ids ``record`` references to :attr:`references`."""
         for field_name, (kinds, _) in _references(type(record)):
-            value = getattr(record, field_name)
-            if value:
-                self.references.setdefault(kinds, set()).update(value if isinstance(value, list) else [value])
+            targets = _targets(getattr(record, field_name))
+            if targets:
+                self.references.setdefault(kinds, set()).update(targets)
 
 
 def _read_file(path: Path, content: bytes | None = None) -> _FileResult:
@@ -517,8 +517,7 @@ class _Loader:
         entry, records = self.entries[record.id], self.facts.records
         for field_name, (kinds, noun) in _references(type(record)):
             value = getattr(record, field_name)
-            targets = value if isinstance(value, list) else [value] if value else []
-            for i, target in enumerate(targets):
+            for i, target in enumerate(_targets(value)):
                 known = records.get(target)
                 if known is not None and known.kind in kinds:
                     continue  # the common case, checked without building a message's parts
@@ -659,11 +658,9 @@ class _Loader:
         for record_id, record in records.items():
             if field_name not in _fields(type(record)):
                 continue  # asked first: pydantic's lookup of a missing attribute is slow
-            value = getattr(record, field_name)
-            if value:
-                known = [target for target in (value if isinstance(value, list) else [value]) if target in records]
-                if known:
-                    targets_of[record_id] = known
+            known = [target for target in _targets(getattr(record, field_name)) if target in records]
+            if known:
+                targets_of[record_id] = known
         try:
             TopologicalSorter(targets_of).prepare()
             return
@@ -677,7 +674,7 @@ class _Loader:
             if len(group) == 1 and not links.has_edge(start, start):
                 continue
             value = getattr(records[start], field_name)
-            targets = value if isinstance(value, list) else [value]
+            targets = _targets(value)
             back = nx.single_target_shortest_path_length(links, start)
             distance = dict(back) if not isinstance(back, dict) else back
             index = min((i for i, t in enumerate(targets) if t in group), key=lambda i: distance[targets[i]])
@@ -780,6 +777,11 @@ def _resolve(at: Location | Callable[[], Location]) -> Location:
 def _fields(model: type[Record]) -> frozenset[str]:
     """The fields a model has (``model_fields`` is a property that costs a call each time)."""
     return frozenset(model.model_fields)
+
+
+def _targets(value: str | list[str] | None) -> list[str]:
+    """The ids a reference field holds: a list's items, one id, or none."""
+    return value if isinstance(value, list) else [value] if value else []
 
 
 @functools.cache
