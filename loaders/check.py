@@ -95,13 +95,13 @@ def check_all(
     """
     report = CheckReport()
     try:
-        facts = load_facts(seeds_dir, cache_dir=cache_dir)
+        facts = load_facts(seeds_dir, cache_dir=cache_dir, lazy=True)
     except FactError as err:
         report.problems = err.problems
         return report
     report.facts, report.files = len(facts.records), len(facts.files)
     report.inferences = inference_lines(facts)
-    report.quotes = sum(len(quotes) for quotes in facts.evidence.values())
+    report.quotes = facts.quote_count()
     positions = articles = None
     if corpus_dir is not None:
         corpus = check_corpus(facts, corpus_dir)

@@ -20,24 +20,24 @@ import contextlib
 import functools
 import gc
 import os
-from collections.abc import Callable, Generator, Iterator
+import pickle
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
 from loaders.errors import FactError, Location, Problem
 from loaders.paths import MAX_FILE_BYTES, read_regular, scan_fact_files
-from loaders.record_cache import RecordCache
+from loaders.record_cache import RecordCache, restricted_loads
 from loaders.records import (
     ACTOR_KINDS,
     ID_PATTERN,
     SECTIONS,
     Agency,
-    Country,
     Mention,
     NotCurated,
     Overlap,
@@ -121,8 +121,10 @@ class FactSet:
     """
 
     sources: dict[str, Source] = field(default_factory=dict)
-    records: dict[str, Record] = field(default_factory=dict)
-    evidence: dict[str, list[Quote]] = field(default_factory=dict)
+    records: Mapping[str, Record] = field(default_factory=dict)
+    """Fact id → record. Loaded ``lazy``, a mapping that unpickles a cached file's records when
+    one of them is first asked for."""
+    evidence: Mapping[str, list[Quote]] = field(default_factory=dict)
     where: dict[str, Location] = field(default_factory=dict)
     source_where: dict[str, Location] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
@@ -140,6 +142,12 @@ class FactSet:
         """The records of one kind ('pledge', 'agency', …) in id order."""
         return [r for _, r in sorted(self.records.items()) if r.kind == kind]
 
+    def quote_count(self) -> int:
+        """How many quotes the evidence holds (loaded ``lazy``, without unpickling a record)."""
+        if isinstance(self.evidence, _SetEvidence):
+            return self.evidence.records.quote_count()
+        return sum(len(quotes) for quotes in self.evidence.values())
+
 
 def load_facts(
     seeds_dir: Path,
@@ -147,6 +155,7 @@ def load_facts(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     cache_dir: Path | None = None,
+    lazy: bool = False,
 ) -> FactSet:
     """Read, validate and cross-check every fact file under ``seeds_dir``.
 
@@ -156,7 +165,10 @@ def load_facts(
     ``progress`` is called with (files done, files in all) after each file, for a progress bar.
     With ``cache_dir`` (a build directory), each file's validated entries are kept there and
     reused while the file's bytes are unchanged (:mod:`loaders.record_cache`); the set-wide checks
-    always run again, so the result is the same as without a cache.
+    always run again, so the result is the same as without a cache. They read each fact's
+    :class:`_Sketch`, not its record: with ``lazy``, a cached file's records are unpickled only
+    when ``records`` or ``evidence`` is asked for one of its facts (``check`` after an edit reads
+    a few files' records, not every file's).
 
     Raises
     ------
@@ -184,13 +196,13 @@ def load_facts(
             if progress is not None:
                 progress(done, len(paths))
         loader.cross_check()
-    if loader.problems:
-        raise FactError(loader.problems)
-    if cache is not None:
-        for file, content, result in fresh_entries:
-            cache.put(file, content, result)
-        cache.prune([str(path) for path in paths])
-    return loader.facts
+        if loader.problems:
+            raise FactError(loader.problems)
+        if cache is not None:
+            for file, content, result in fresh_entries:
+                cache.put(file, content, result)
+            cache.prune([str(path) for path in paths])
+        return loader.finish(lazy=lazy)
 
 
 @contextlib.contextmanager
@@ -325,7 +337,8 @@ def _document(file: str) -> YamlDocument:
 
 @dataclass
 class _Validated:
-    """One entry of a file after validation: the record (None if invalid) and its locations."""
+    """A source, mention or ``not_curated`` entry after validation, and its locations (a fact is
+    kept as a :class:`_Sketch` and its record, apart)."""
 
     record: Any
     entry: _Entry
@@ -334,27 +347,125 @@ class _Validated:
     quote_wheres: list[Location]
 
 
+class _Inferred(NamedTuple):
+    """One field named under a fact's ``inferred:``: the curator's reason, where it is written,
+    and what is wrong with it (None when the fact has that field, set)."""
+
+    field: str
+    reason: str
+    where: Location
+    problem: str | None
+
+
+class _Sketch(NamedTuple):
+    """What the checks across files read of one fact: its id, kind and place, how many quotes it
+    has, and the few fields those checks follow (scopes, cycles, overlaps, inferences).
+
+    The checks read sketches, not records, so a cached file's records (most of its entry) are
+    unpickled only when something asks for them: ``check`` after a one-file edit reads the edited
+    file's records and those its facts point at, not 100k others.
+    """
+
+    id: str
+    kind: str
+    entry: _Entry
+    where: Location
+    quotes: int
+    inferred: tuple[_Inferred, ...] = ()
+    repeated: tuple[str, ...] = ()
+    """An overlap's facts listed more than once."""
+    pledged_by: str | None = None
+    recipient: tuple[str, ...] = ()
+    part_of: tuple[str, ...] = ()
+    scope: str | None = None
+    agency_of: str | None = None
+    within: str | None = None
+    includes: tuple[str, ...] = ()
+
+
+def _sketch(record: Record, entry: _Entry, where: Location) -> _Sketch:
+    """The sketch of a valid ``record`` (its file's node tree still at hand, for the inferences' lines)."""
+    name = f"{record.kind} {record.id!r}"
+    names = inferable_fields(type(record))
+    inferred = []
+    for field_name, reason in record.inferred.items():
+        problem = None
+        if field_name not in names:
+            problem = f"{name}: inferred names unknown field {field_name!r}{did_you_mean(field_name, names)}"
+        elif getattr(record, names[field_name]) in (None, [], {}):
+            problem = f"{name}: inferred field {field_name!r} is not set (set it, or remove it from 'inferred')"
+        inferred.append(_Inferred(field_name, reason, entry.at("inferred", field_name), problem))
+    sketch = _Sketch(record.id, record.kind, entry, where, len(record.evidence), tuple(inferred))
+    if isinstance(record, Pledge):
+        return sketch._replace(
+            pledged_by=record.pledged_by, recipient=tuple(record.recipient), part_of=tuple(record.part_of), scope=record.scope
+        )
+    if isinstance(record, Agency):
+        return sketch._replace(agency_of=record.agency_of)
+    if isinstance(record, Region):
+        return sketch._replace(within=record.within, includes=tuple(record.includes))
+    if isinstance(record, Overlap):
+        return sketch._replace(repeated=tuple(sorted({f for f in record.facts if record.facts.count(f) > 1})))
+    return sketch
+
+
 @dataclass
 class _FileResult:
-    """What reading and validating one file found; it crosses process boundaries, so it is plain."""
+    """What reading and validating one file found; it crosses process boundaries, so it is plain.
+
+    Its facts' records are pickled apart from the rest (:meth:`__getstate__`), so that a cached
+    result is unpickled without them and :meth:`fact_records` unpickles them when asked.
+    """
 
     file: str
     read: bool = False
     default_source: tuple[str, Location] | None = None
     items: list[_Validated] = field(default_factory=list)
+    """The file's sources, mentions and ``not_curated`` entries, in file order."""
+    facts: list[_Sketch] = field(default_factory=list)
+    """The file's valid facts, in file order."""
     invalid_ids: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
     references: dict[frozenset[str], set[str]] = field(default_factory=dict)
     """Kinds a reference may point at → the ids this file's facts reference with them: what the
     set-wide check tests against the set's ids in a few set operations per file (a file whose
     references all resolve is not walked fact by fact; one that has a bad one is, for its messages)."""
+    quote_sources: set[str] = field(default_factory=set)
+    """The sources the quotes of the file's facts name."""
+    unsourced: bool = False
+    """Whether a quote of the file's facts names no source (the file's default is its source)."""
+    records: list[tuple[Record, list[Location]]] = field(default_factory=list, repr=False)
+    """Each fact's record and its quotes' locations, as :attr:`facts` (empty while :attr:`pickled`)."""
+    pickled: bytes | None = field(default=None, repr=False)
+    """:attr:`records` pickled, in a result unpickled without them."""
 
-    def reference(self, record: Record) -> None:
-        """Add the ids ``record`` references to :attr:`references`."""
+    def add_fact(self, record: Record, entry: _Entry) -> None:
+        """Keep a valid fact: its sketch, record, quotes' locations and the ids it references."""
+        where = entry.at()
+        self.facts.append(_sketch(record, entry, where))
+        self.records.append((record, [entry.at("evidence", i) for i in range(len(record.evidence))]))
+        for quote in record.evidence:
+            if quote.source is None:
+                self.unsourced = True
+            else:
+                self.quote_sources.add(quote.source)
         for field_name, (kinds, _) in _references(type(record)):
             targets = _targets(getattr(record, field_name))
             if targets:
                 self.references.setdefault(kinds, set()).update(targets)
+
+    def fact_records(self) -> list[tuple[Record, list[Location]]]:
+        """Each fact's record and quotes' locations, unpickled on first use."""
+        if self.pickled is not None:
+            self.records, self.pickled = restricted_loads(self.pickled), None
+        return self.records
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        if self.pickled is None:
+            state["pickled"] = pickle.dumps(self.records, protocol=pickle.HIGHEST_PROTOCOL)
+        state["records"] = []
+        return state
 
 
 def _read_file(path: Path, content: bytes | None = None) -> _FileResult:
@@ -417,13 +528,12 @@ def _validate(model: type[BaseModel], item: Any, entry: _Entry, result: _FileRes
         for error in err.errors():
             result.problems.append(Problem(entry.at(*error["loc"]), f"{name}: {_explain(error, model)}"))
         return
-    evidence = record.evidence if isinstance(record, Record) else []
-    quote_wheres = [entry.at("evidence", i) for i in range(len(evidence))]
     if isinstance(record, Mention | NotCurated):
-        quote_wheres = [entry.at("quote")]
-    elif not isinstance(record, Source):
-        result.reference(record)
-    result.items.append(_Validated(record, entry, name, entry.at(), quote_wheres))
+        result.items.append(_Validated(record, entry, name, entry.at(), [entry.at("quote")]))
+    elif isinstance(record, Source):
+        result.items.append(_Validated(record, entry, name, entry.at(), []))
+    else:
+        result.add_fact(record, entry)
 
 
 class _Loader:
@@ -432,13 +542,16 @@ class _Loader:
     def __init__(self) -> None:
         self.facts = FactSet()
         self.problems: list[Problem] = []
-        self.entries: dict[str, _Entry] = {}
+        self.sketches: dict[str, _Sketch] = {}
+        """Each fact's first definition, in the order read."""
         self.invalid_ids: set[str] = set()
         self.mentions: list[tuple[Mention, _Entry, Location]] = []
         self.default_sources: dict[str, tuple[str, Location]] = {}
         self.waivers: list[tuple[NotCurated, _Entry, Location]] = []
-        self.defined: list[tuple[dict[frozenset[str], set[str]], list[Record]]] = []
-        """Per file: the ids its facts reference, and the facts it defined (first definitions)."""
+        self.defined: list[tuple[_FileResult, list[_Sketch]]] = []
+        """Per file: what it held, and the facts it defined (first definitions)."""
+        self.mention_quotes: dict[str, list[Quote]] = {}
+        """Fact → the quotes mentions add to its evidence, in the order read."""
 
     def merge(self, result: _FileResult) -> None:
         self.problems.extend(result.problems)
@@ -447,33 +560,50 @@ class _Loader:
             self.facts.files.append(result.file)
         if result.default_source is not None:
             self.default_sources[result.file] = result.default_source
-        defined: list[Record] = []
-        self.defined.append((result.references, defined))
         for item in result.items:
             record = item.record
             if isinstance(record, Mention):
                 self.mentions.append((record, item.entry, item.quote_wheres[0]))
             elif isinstance(record, NotCurated):
                 self.waivers.append((record, item.entry, item.quote_wheres[0]))
-            elif isinstance(record, Source):
-                self._define(self.facts.sources, self.facts.source_where, item)
-            elif self._define(self.facts.records, self.facts.where, item):
-                defined.append(record)
-                self.entries[record.id] = item.entry
-                self.facts.evidence[record.id] = [
-                    Quote(quote.source or "", quote.quote, where)
-                    for quote, where in zip(record.evidence, item.quote_wheres, strict=True)
-                ]
+            elif record.id in self.facts.sources:
+                self._duplicate(item.name, item.entry, self.facts.source_where[record.id])
+            else:
+                self.facts.sources[record.id] = record
+                self.facts.source_where[record.id] = item.where
+        defined: list[_Sketch] = []
+        self.defined.append((result, defined))
+        sketches, where = self.sketches, self.facts.where
+        for sketch in result.facts:
+            if sketch.id in sketches:
+                self._duplicate(f"{sketch.kind} {sketch.id!r}", sketch.entry, where[sketch.id])
+            else:
+                sketches[sketch.id] = sketch
+                where[sketch.id] = sketch.where
+                defined.append(sketch)
 
-    def _define(self, table: dict[str, Any], where: dict[str, Location], item: _Validated) -> bool:
-        record = item.record
-        if record.id in table:
-            message = f"{item.name}: duplicate id (first defined at {where[record.id]})"
-            self.problems.append(Problem(item.entry.at("id"), message))
-            return False
-        table[record.id] = record
-        where[record.id] = item.where
-        return True
+    def _duplicate(self, name: str, entry: _Entry, first: Location) -> None:
+        self.problems.append(Problem(entry.at("id"), f"{name}: duplicate id (first defined at {first})"))
+
+    def records_of(self, result: _FileResult, defined: list[_Sketch]) -> Iterator[tuple[Record, list[Location]]]:
+        """The records (and their quotes' locations) of the facts ``result``'s file defined."""
+        first = set(map(id, defined))
+        for sketch, pair in zip(result.facts, result.fact_records(), strict=True):
+            if id(sketch) in first:
+                yield pair
+
+    def finish(self, *, lazy: bool) -> FactSet:
+        """The checked set, its records and evidence read from the files' results (``lazy``: a
+        file's when first asked for)."""
+        records = _SetRecords(self)
+        if lazy:
+            self.facts.records, self.facts.evidence = records, _SetEvidence(records)
+        else:
+            for result, defined in self.defined:
+                records.read(result, defined)
+            self.facts.records = records.records
+            self.facts.evidence = {fact_id: records.quotes(fact_id) for fact_id in self.sketches}
+        return self.facts
 
     # -- whole set --------------------------------------------------------------------------
 
@@ -482,18 +612,19 @@ class _Loader:
         mentioned = {mention.about for mention, _, _ in self.mentions}
         for mention, entry, quote_where in self.mentions:
             if self._known(mention.about, partial(entry.at, "about"), f"mention of {mention.about!r}", None, "fact"):
-                self.facts.evidence[mention.about].append(Quote(mention.source or "", mention.quote, quote_where))
+                quote = Quote(mention.source or "", mention.quote, quote_where)
+                self.mention_quotes.setdefault(mention.about, []).append(quote)
                 if quote_where.path != self.facts.where[mention.about].path:
                     self.facts.mentioned.setdefault(quote_where.path, set()).add(mention.about)
         resolved = self._resolved_by_kinds()
-        for references, defined in self.defined:
-            walk = not all(targets <= resolved(kinds) for kinds, targets in references.items())
-            for record in defined:
-                if walk:  # a reference of this file does not resolve: find which, at its line
+        for result, defined in self.defined:
+            if not all(targets <= resolved(kinds) for kinds, targets in result.references.items()):
+                for record, _ in self.records_of(result, defined):  # a reference does not resolve: find which, at its line
                     self._check_references(record)
-                if not record.evidence and record.id not in mentioned:
-                    message = f"{record.kind} {record.id!r}: no evidence (add a quote under 'evidence:')"
-                    self.problems.append(Problem(self.entries[record.id].at(), message))
+            for sketch in defined:
+                if not sketch.quotes and sketch.id not in mentioned:
+                    message = f"{sketch.kind} {sketch.id!r}: no evidence (add a quote under 'evidence:')"
+                    self.problems.append(Problem(sketch.entry.at(), message))
         self._check_cycles("part_of", "is part of itself through")
         self._check_cycles("includes", "includes itself through")
         self._check_inferred()
@@ -503,8 +634,8 @@ class _Loader:
     def _resolved_by_kinds(self) -> Callable[[frozenset[str]], set[str]]:
         """A function giving the ids of the set's facts of any of some kinds (each set made once)."""
         by_kind: dict[str, set[str]] = {}
-        for record_id, record in self.facts.records.items():
-            by_kind.setdefault(record.kind, set()).add(record_id)
+        for fact_id, sketch in self.sketches.items():
+            by_kind.setdefault(sketch.kind, set()).add(fact_id)
 
         @functools.cache
         def resolved(kinds: frozenset[str]) -> set[str]:
@@ -514,11 +645,11 @@ class _Loader:
 
     def _check_references(self, record: Record) -> None:
         """Report each reference of ``record`` to an unknown id or to a fact of the wrong kind."""
-        entry, records = self.entries[record.id], self.facts.records
+        entry, sketches = self.sketches[record.id].entry, self.sketches
         for field_name, (kinds, noun) in _references(type(record)):
             value = getattr(record, field_name)
             for i, target in enumerate(_targets(value)):
-                known = records.get(target)
+                known = sketches.get(target)
                 if known is not None and known.kind in kinds:
                     continue  # the common case, checked without building a message's parts
                 at = partial(entry.at, field_name, i) if isinstance(value, list) else partial(entry.at, field_name)
@@ -526,61 +657,57 @@ class _Loader:
 
     def _check_inferred(self) -> None:
         """Each field named under ``inferred:`` must exist on the record and be set."""
-        inferring = sorted((record_id, record) for record_id, record in self.facts.records.items() if record.inferred)
-        for record_id, record in inferring:
-            entry, name = self.entries[record_id], f"{record.kind} {record_id!r}"
-            names = inferable_fields(type(record))
-            for field_name, reason in record.inferred.items():
-                at = entry.at("inferred", field_name)
-                if field_name not in names:
-                    hint = did_you_mean(field_name, names)
-                    self.problems.append(Problem(at, f"{name}: inferred names unknown field {field_name!r}{hint}"))
-                elif getattr(record, names[field_name]) in (None, [], {}):
-                    message = f"inferred field {field_name!r} is not set (set it, or remove it from 'inferred')"
-                    self.problems.append(Problem(at, f"{name}: {message}"))
+        for fact_id, sketch in sorted((i, s) for i, s in self.sketches.items() if s.inferred):
+            for inferred in sketch.inferred:
+                if inferred.problem is not None:
+                    self.problems.append(Problem(inferred.where, inferred.problem))
                 else:
-                    self.facts.inferences.append(Inference(at, record_id, field_name, reason))
+                    self.facts.inferences.append(Inference(inferred.where, fact_id, inferred.field, inferred.reason))
 
     def _check_overlaps(self) -> None:
-        overlaps = sorted((record_id, record) for record_id, record in self.facts.records.items() if isinstance(record, Overlap))
-        for record_id, record in overlaps:
-            repeated = sorted({f for f in record.facts if record.facts.count(f) > 1})
-            if repeated:
-                message = f"overlap {record_id!r}: lists {', '.join(map(repr, repeated))} more than once"
-                self.problems.append(Problem(self.entries[record_id].at("facts"), message))
+        for fact_id, sketch in sorted((i, s) for i, s in self.sketches.items() if s.repeated):
+            message = f"overlap {fact_id!r}: lists {', '.join(map(repr, sketch.repeated))} more than once"
+            self.problems.append(Problem(sketch.entry.at("facts"), message))
 
     def _derive_scopes(self) -> None:
         """Whether each pledge's money crosses a border: derived where the facts tell, else as stated."""
-        records = self.facts.records
-        pledges = [r for _, r in sorted(records.items()) if isinstance(r, Pledge)]
+        sketches, scopes = self.sketches, self.facts.scopes
+        pledges = [sketches[i] for i in sorted(i for i, s in sketches.items() if s.kind == "pledge")]
         for pledge in pledges:
-            derived = derive_scope(pledge, records)
+            derived = derive_scope(pledge, sketches)
             if pledge.scope is not None:
                 if derived is not None and derived[0] != pledge.scope:
-                    why = scope_reason(*derived, records)
+                    why = scope_reason(*derived, _SetRecords(self))
                     message = f"pledge {pledge.id!r}: scope {pledge.scope!r} contradicts the facts: {why}"
-                    self.problems.append(Problem(self.entries[pledge.id].at("scope"), message))
-                self.facts.scopes[pledge.id] = (pledge.scope, True)
+                    self.problems.append(Problem(pledge.entry.at("scope"), message))
+                scopes[pledge.id] = (pledge.scope, True)
             elif derived is not None:
-                self.facts.scopes[pledge.id] = (derived[0], False)
-        pending = [pledge for pledge in pledges if pledge.part_of and pledge.id not in self.facts.scopes]
+                scopes[pledge.id] = (derived[0], False)
+        pending = [pledge for pledge in pledges if pledge.part_of and pledge.id not in scopes]
         changed = True
         while changed:  # a portion of money whose wholes agree shares their scope
             changed = False
             for pledge in pending:
-                wholes = {self.facts.scopes.get(w, (None,))[0] for w in pledge.part_of}
-                if pledge.id not in self.facts.scopes and len(wholes) == 1 and None not in wholes:
-                    self.facts.scopes[pledge.id] = (wholes.pop(), False)
+                wholes = {scopes.get(w, (None,))[0] for w in pledge.part_of}
+                if pledge.id not in scopes and len(wholes) == 1 and None not in wholes:
+                    scopes[pledge.id] = (wholes.pop(), False)
                     changed = True
 
     def _resolve_sources(self) -> None:
-        """Fill in each quote's default source and check every source id is registered."""
+        """Check every source id is registered and each quote has one (its own, or its file's default).
+
+        A file whose quotes all name registered sources, or have a registered default, is not walked."""
         for source_id, at in self.default_sources.values():
             self._known_source(source_id, at, "file's default source")
         sources = self.facts.sources
-        for record_id, quotes in self.facts.evidence.items():
-            if not all(quote.source in sources for quote in quotes):  # else kept as it is, the usual case
-                self.facts.evidence[record_id] = list(self._with_sources(record_id, quotes))
+        for result, defined in self.defined:
+            default = self.default_sources.get(result.file, ("",))[0]
+            if result.quote_sources <= sources.keys() and (not result.unsourced or default in sources):
+                continue  # the usual case
+            for record, wheres in self.records_of(result, defined):
+                quotes = [Quote(quote.source or "", quote.quote, where) for quote, where in zip(record.evidence, wheres, strict=True)]
+                for _ in self._with_sources(record.kind, record.id, quotes):
+                    pass  # each quote without a known source is reported
         for i, (mention, entry, quote_where) in enumerate(self.mentions):
             if mention.source is not None:
                 self._known_source(mention.source, partial(entry.at, "source"), f"mention of {mention.about!r}")
@@ -601,8 +728,9 @@ class _Loader:
             else:
                 self.problems.append(Problem(entry.at(), f"{name}: {_NO_SOURCE}"))
 
-    def _with_sources(self, record_id: str, quotes: list[Quote]) -> Iterator[Quote]:
-        kind = self.facts.records[record_id].kind
+    def _with_sources(self, kind: str, record_id: str, quotes: list[Quote]) -> Iterator[Quote]:
+        """Each of a fact's quotes with its source (its file's default when it names none); a quote
+        with no known source is reported, not yielded."""
         for quote in quotes:
             if quote.source:
                 if self._known_source(quote.source, quote.where, f"{kind} {record_id!r}"):
@@ -630,16 +758,16 @@ class _Loader:
         noun: str,
         field_name: str = "",
     ) -> bool:
-        record = self.facts.records.get(target)
-        if record is None:
+        sketch = self.sketches.get(target)
+        if sketch is None:
             if target not in self.invalid_ids:
-                hint = did_you_mean(target, self.facts.records)
+                hint = did_you_mean(target, self.sketches)
                 self.problems.append(Problem(at(), f"{name}: unknown {noun} {target!r}{hint}"))
             return False
-        if kinds is not None and record.kind not in kinds:
+        if kinds is not None and sketch.kind not in kinds:
             expected = " or ".join(sorted(kinds))
             self.problems.append(
-                Problem(at(), f"{name}: {field_name} {target!r} is a {record.kind}, expected {expected}")
+                Problem(at(), f"{name}: {field_name} {target!r} is a {sketch.kind}, expected {expected}")
             )
             return False
         return True
@@ -653,14 +781,12 @@ class _Loader:
         :mod:`graphlib` tells first whether there is any cycle at all, so the usual, acyclic set
         does not import networkx (0.1 s of a check after a one-file edit).
         """
-        records = self.facts.records
+        sketches = self.sketches
         targets_of: dict[str, list[str]] = {}
-        for record_id, record in records.items():
-            if field_name not in _fields(type(record)):
-                continue  # asked first: pydantic's lookup of a missing attribute is slow
-            known = [target for target in _targets(getattr(record, field_name)) if target in records]
+        for fact_id, sketch in sketches.items():
+            known = [target for target in getattr(sketch, field_name) if target in sketches]
             if known:
-                targets_of[record_id] = known
+                targets_of[fact_id] = known
         try:
             TopologicalSorter(targets_of).prepare()
             return
@@ -673,15 +799,14 @@ class _Loader:
             start = min(group)
             if len(group) == 1 and not links.has_edge(start, start):
                 continue
-            value = getattr(records[start], field_name)
-            targets = _targets(value)
+            targets = getattr(sketches[start], field_name)
             back = nx.single_target_shortest_path_length(links, start)
             distance = dict(back) if not isinstance(back, dict) else back
             index = min((i for i, t in enumerate(targets) if t in group), key=lambda i: distance[targets[i]])
             path = nx.shortest_path(links, targets[index], start)
-            at = self.entries[start].at(field_name, index) if isinstance(value, list) else self.entries[start].at(field_name)
             shown = " → ".join(_elide([start, *path]))
-            self.problems.append(Problem(at, f"{records[start].kind} {start!r} {wording} {shown}"))
+            at = sketches[start].entry.at(field_name, index)
+            self.problems.append(Problem(at, f"{sketches[start].kind} {start!r} {wording} {shown}"))
 
 
 def _elide(chain: list[str], keep: int = 12) -> list[str]:
@@ -696,7 +821,77 @@ def inference_lines(facts: FactSet) -> list[str]:
     return [i.line() for i in sorted(facts.inferences, key=lambda i: (i.where, i.field))]
 
 
-def derive_scope(pledge: Pledge, records: dict[str, Record]) -> tuple[str, str, set[str]] | None:
+class _SetRecords(Mapping[str, Record]):
+    """The set's records by id, a file's unpickled when one of its facts is first asked for.
+
+    Iterating gives every id without unpickling anything; :meth:`quotes` gives a fact's evidence.
+    """
+
+    def __init__(self, loader: _Loader) -> None:
+        self._loader = loader
+        self._files = {result.file: (result, defined) for result, defined in loader.defined}
+        self.records: dict[str, Record] = {}
+        """The records unpickled so far (all of them, in the order read, after :meth:`read` of every file)."""
+        self._wheres: dict[str, list[Location]] = {}
+
+    def read(self, result: _FileResult, defined: list[_Sketch]) -> None:
+        """Take the records of the facts a file defined (unpickling them, the collector paused)."""
+        with collector_paused():
+            for record, wheres in self._loader.records_of(result, defined):
+                self.records[record.id] = record
+                self._wheres[record.id] = wheres
+
+    def __getitem__(self, fact_id: str) -> Record:
+        record = self.records.get(fact_id)
+        if record is None:
+            self.read(*self._files[self._loader.sketches[fact_id].entry.file])
+            record = self.records[fact_id]
+        return record
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loader.sketches)
+
+    def __len__(self) -> int:
+        return len(self._loader.sketches)
+
+    def __contains__(self, fact_id: object) -> bool:
+        return fact_id in self._loader.sketches
+
+    def quotes(self, fact_id: str) -> list[Quote]:
+        """A fact's evidence: its own quotes (a quote naming no source has its file's default), then
+        those mentions add."""
+        record, loader = self[fact_id], self._loader
+        default = loader.default_sources.get(loader.sketches[fact_id].entry.file, ("",))[0]
+        own = [Quote(q.source or default, q.quote, w) for q, w in zip(record.evidence, self._wheres[fact_id], strict=True)]
+        return [*own, *loader.mention_quotes.get(fact_id, ())]
+
+    def quote_count(self) -> int:
+        """How many quotes the evidence holds, without unpickling a record."""
+        loader = self._loader
+        return sum(s.quotes for s in loader.sketches.values()) + sum(map(len, loader.mention_quotes.values()))
+
+
+class _SetEvidence(Mapping[str, list[Quote]]):
+    """Each fact's evidence (:meth:`_SetRecords.quotes`), made when first asked for."""
+
+    def __init__(self, records: _SetRecords) -> None:
+        self.records = records
+        self._quotes: dict[str, list[Quote]] = {}
+
+    def __getitem__(self, fact_id: str) -> list[Quote]:
+        quotes = self._quotes.get(fact_id)
+        if quotes is None:
+            quotes = self._quotes[fact_id] = self.records.quotes(fact_id)
+        return quotes
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+def derive_scope(pledge: _Sketch, facts: Mapping[str, _Sketch]) -> tuple[str, str, set[str]] | None:
     """``(scope, donor's country, recipients' countries)`` when the facts tell whether the pledge's
     money crosses a border, else None (:func:`scope_reason` words why, when a message needs it).
 
@@ -706,14 +901,14 @@ def derive_scope(pledge: Pledge, records: dict[str, Record]) -> tuple[str, str, 
     ``domestic``; money that goes only to other countries is ``cross-border``. Money for the
     donor's country and others together, or with no recipient stated, cannot be derived.
     """
-    donor = _country_of(pledge.pledged_by, records)
+    donor = _country_of(pledge.pledged_by, facts)
     places: set[str] = set()
     for recipient in pledge.recipient:
-        countries = _countries_in(recipient, records, 0)
+        countries = _countries_in(recipient, facts, 0)
         if not countries:
             return None
         places |= countries
-    if donor not in records or not places or not places <= records.keys():
+    if donor not in facts or not places or not places <= facts.keys():
         return None
     if places == {donor}:
         return "domestic", donor, places
@@ -722,35 +917,37 @@ def derive_scope(pledge: Pledge, records: dict[str, Record]) -> tuple[str, str, 
     return None
 
 
-def scope_reason(scope: str, donor: str, places: set[str], records: dict[str, Record]) -> str:
+def scope_reason(scope: str, donor: str, places: set[str], records: Mapping[str, Record]) -> str:
     """Why :func:`derive_scope` found ``scope``, in words, for a message."""
     where = ", ".join(sorted(records[c].label for c in places))
     goes = "stays in" if scope == "domestic" else "goes to"
     return f"the donor's country is {records[donor].label} and the money {goes} {where} ({scope})"
 
 
-def _country_of(actor: str, records: dict[str, Record]) -> str | None:
-    record = records.get(actor)
-    if isinstance(record, Country):
-        return record.id
-    if isinstance(record, Agency):
-        return record.agency_of
-    return None
+def _country_of(actor: str | None, facts: Mapping[str, _Sketch]) -> str | None:
+    sketch = facts.get(actor) if actor is not None else None
+    if sketch is None:
+        return None
+    if sketch.kind == "country":
+        return sketch.id
+    return sketch.agency_of if sketch.kind == "agency" else None
 
 
-def _countries_in(place: str, records: dict[str, Record], depth: int) -> set[str]:
+def _countries_in(place: str, facts: Mapping[str, _Sketch], depth: int) -> set[str]:
     """The countries a recipient lies in or includes; empty when the facts do not tell."""
-    record = records.get(place)
-    if isinstance(record, Country):
-        return {record.id}
-    if isinstance(record, Agency):
-        return {record.agency_of}
-    if isinstance(record, Region) and depth < 32:
-        if record.within:
-            return {record.within}
+    sketch = facts.get(place)
+    if sketch is None:
+        return set()
+    if sketch.kind == "country":
+        return {sketch.id}
+    if sketch.kind == "agency" and sketch.agency_of is not None:
+        return {sketch.agency_of}
+    if sketch.kind == "region" and depth < 32:
+        if sketch.within:
+            return {sketch.within}
         found: set[str] = set()
-        for member in record.includes:
-            countries = _countries_in(member, records, depth + 1)
+        for member in sketch.includes:
+            countries = _countries_in(member, facts, depth + 1)
             if not countries:
                 return set()
             found |= countries
@@ -771,12 +968,6 @@ def inferable_fields(model: type[Record]) -> dict[str, str]:
 def _resolve(at: Location | Callable[[], Location]) -> Location:
     """Locations are found lazily: composing a file again costs more than most checks."""
     return at if isinstance(at, Location) else at()
-
-
-@functools.cache
-def _fields(model: type[Record]) -> frozenset[str]:
-    """The fields a model has (``model_fields`` is a property that costs a call each time)."""
-    return frozenset(model.model_fields)
 
 
 def _targets(value: str | list[str] | None) -> list[str]:

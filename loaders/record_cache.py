@@ -38,7 +38,7 @@ from typing import Any, TypeVar
 from loaders.atomic import remove_stale, write_atomic
 from loaders.paths import MAX_FILE_BYTES, ReadRefused, read_regular
 
-__all__ = ["CACHE_DIR", "MAX_ENTRY_BYTES", "RecordCache", "loader_fingerprint"]
+__all__ = ["CACHE_DIR", "MAX_ENTRY_BYTES", "RecordCache", "loader_fingerprint", "restricted_loads"]
 
 CACHE_DIR = "records"
 """Name of the cache's directory inside a build directory."""
@@ -138,6 +138,16 @@ class RecordCache:
             if path.name not in keep:
                 path.unlink(missing_ok=True)
         remove_stale(self.directory, _TEMPORARY)
+
+
+def restricted_loads(data: bytes) -> Any:
+    """Unpickle ``data`` allowing only the classes a cached result is made of.
+
+    For a part of a result pickled apart from the rest (a file's records, unpickled only when
+    asked for): its bytes were inside an entry whose digest checked out, or came from the
+    loader's own worker.
+    """
+    return _EntryUnpickler(io.BytesIO(data)).load()
 
 
 class _EntryUnpickler(pickle.Unpickler):
