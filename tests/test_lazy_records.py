@@ -1,0 +1,107 @@
+"""Loaded lazy (as ``check`` loads), a cached file's records are unpickled only when asked for,
+and the facts are exactly an eager load's."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import loaders.facts as facts_module
+from bench.generate import generate
+from loaders import load_facts
+from loaders.check import check_all
+from loaders.facts import FactSet
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _snapshot(facts: FactSet) -> dict[str, Any]:
+    """Everything a load gives, in the order it gives it."""
+    return {
+        "records": [(fact_id, type(record).__name__, record.model_dump()) for fact_id, record in facts.records.items()],
+        "evidence": list(facts.evidence.items()),
+        "quotes": facts.quote_count(),
+        "where": list(facts.where.items()),
+        "sources": list(facts.sources.items()),
+        "source_where": list(facts.source_where.items()),
+        "files": facts.files,
+        "scopes": list(facts.scopes.items()),
+        "inferences": facts.inferences,
+        "waivers": facts.waivers,
+        "mentioned": facts.mentioned,
+        "digests": facts.digests,
+    }
+
+
+@pytest.fixture
+def unpickled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The fact files whose cached records were unpickled."""
+    seen: list[str] = []
+    real = facts_module._FileResult.fact_records
+
+    def spy(self):  # type: ignore[no-untyped-def]
+        if self.pickled is not None:
+            seen.append(Path(self.file).name)
+        return real(self)
+
+    monkeypatch.setattr(facts_module._FileResult, "fact_records", spy)
+    return seen
+
+
+@pytest.mark.parametrize("which", ["bundled", "generated"])
+def test_a_lazy_load_gives_an_eager_loads_facts(tmp_path: Path, which: str) -> None:
+    """The bundled seeds have mentions across files, default sources, inferred fields, overlaps
+    and parts of pledges; the generated set has many files."""
+    seeds = tmp_path / "seeds"
+    if which == "bundled":
+        shutil.copytree(SEEDS, seeds)
+    else:
+        generate(seeds, 3000, seed=5)
+    cache = tmp_path / "build"
+    loaded = load_facts(seeds, workers=1, cache_dir=cache)
+    eager = _snapshot(loaded)
+    assert eager["quotes"] == sum(len(quotes) for _, quotes in eager["evidence"])
+    assert all(quote.source in loaded.sources for _, quotes in eager["evidence"] for quote in quotes)
+    for path in seeds.rglob("*.yaml"):  # each mention's quote is in its fact's evidence
+        for mention in yaml.safe_load(path.read_text(encoding="utf-8")).get("mentions") or []:
+            assert mention["quote"] in [quote.quote for quote in loaded.evidence[mention["about"]]]
+    assert _snapshot(load_facts(seeds, workers=1, cache_dir=cache)) == eager  # every file from the cache
+    assert _snapshot(load_facts(seeds, workers=1, cache_dir=cache, lazy=True)) == eager
+    without_cache = _snapshot(load_facts(seeds, workers=1, lazy=True))
+    assert without_cache == eager | {"digests": {}}
+
+
+def test_a_lazy_load_unpickles_a_file_when_one_of_its_facts_is_asked_for(tmp_path: Path, unpickled: list[str]) -> None:
+    seeds, cache = generate(tmp_path / "seeds", 3000, seed=5), tmp_path / "build"
+    eager = load_facts(seeds, workers=1, cache_dir=cache)
+    facts = load_facts(seeds, workers=1, cache_dir=cache, lazy=True)
+    assert unpickled == []
+    assert len(facts.records) == len(eager.records) and list(facts.records) == list(eager.records)
+    assert facts.quote_count() == eager.quote_count()
+    assert "pledge-0001000" in facts.records and "nothing" not in facts.evidence
+    assert facts.records.get("nothing") is None and facts.evidence.get("nothing", []) == []
+    assert unpickled == []
+    assert facts.evidence["pledge-0001000"] == eager.evidence["pledge-0001000"]
+    assert facts.records["pledge-0001999"] == eager.records["pledge-0001999"]
+    assert unpickled == ["part-0001.yaml"]
+
+
+def test_check_after_an_edit_unpickles_only_the_records_it_validates(tmp_path: Path, unpickled: list[str]) -> None:
+    """The edited file is read again; of the cached files, only the one defining the actors,
+    programs and sources its pledges point at is unpickled (the shapes validate those nodes)."""
+    seeds, cache = generate(tmp_path / "seeds", 3000, seed=5), tmp_path / "build"
+    check_all(seeds, cache_dir=cache)
+    part = seeds / "facts" / "part-0001.yaml"
+    part.write_text(part.read_text(encoding="utf-8").replace("for development", "for roads", 1), "utf-8")
+    unpickled.clear()
+    report = check_all(seeds, cache_dir=cache)
+    assert unpickled == ["entities.yaml"]
+    assert report.shapes_redone == [str(part)]
+    clean = check_all(seeds)
+    assert (report.problems, report.facts, report.files, report.quotes, report.inferences) == (
+        clean.problems, clean.facts, clean.files, clean.quotes, clean.inferences,
+    )
