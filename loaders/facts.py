@@ -5,7 +5,9 @@ line marks, :mod:`loaders.records` validates each entry with pydantic, and this 
 what only the whole set can tell (duplicate ids, references, evidence sources, ``part_of``
 cycles, inferred fields, overlaps between money facts) and derives what the set allows: whether
 each pledge's money crosses a border (:attr:`FactSet.scopes`). Every problem of every file is collected; the caller gets all of them in one
-:class:`~loaders.errors.FactError`, or a set of facts that is safe to turn into RDF.
+:class:`~loaders.errors.FactError`, or a set of facts that is safe to turn into RDF. The checks
+across files read a small :class:`_Sketch` of each fact, not its record, so a set read from the
+record cache can be checked without unpickling its records (``load_facts(lazy=True)``).
 
 Examples
 --------

@@ -6,6 +6,9 @@ by the file's path and the SHA-256 of its bytes; a key also holds a fingerprint 
 that shapes a result — the loader's source code, the ontology, the shapes and the versions of
 pydantic and PyYAML — so a change to any of them invalidates every entry. Only files that read
 without a problem are cached (a file with problems is read again, and reports them again).
+Inside an entry, the file's records are a pickle of their own: the rest (each fact's sketch, its
+sources, mentions and references) is what the checks across files read, and the records are
+unpickled (:func:`restricted_loads`) only when something asks for one of them.
 
 An entry is read as a regular file of at most :data:`MAX_ENTRY_BYTES`, checked against the
 SHA-256 written before its pickle, and unpickled with only the classes a cached result is made

@@ -74,15 +74,21 @@ def shape_results(
 
 
 def located(
-    results: Iterable[Result], facts: FactSet, namespaces: Graph | None = None
+    results: Iterable[Result],
+    facts: FactSet,
+    namespaces: Graph | None = None,
+    *,
+    files: Collection[str] | None = None,
 ) -> list[tuple[str, Problem]]:
     """Each violation of ``results`` with its focus node, as a problem at the line of the fact,
-    source or quote it is about (``namespaces``: the prefixes to write paths with)."""
+    source or quote it is about (``namespaces``: the prefixes to write paths with; ``files``:
+    the fact files whose nodes the results are about, when known, so that only their records
+    are read)."""
     results = list(results)
     if not results:
         return []
     namespaces = namespaces if namespaces is not None else _data_namespaces()
-    where = _locations(facts)
+    where = _locations(facts, files)
     found = []
     for focus, path, message in results:
         subject = where.get(focus, (Location("<graph>"), focus))
@@ -215,18 +221,23 @@ def _compact(iri: str, namespaces: Graph) -> str:
     return URIRef(iri).n3(namespaces.namespace_manager)
 
 
-def _locations(facts: FactSet) -> dict[str, tuple[Location, str]]:
-    """IRI → (where it was written, how to name it) for every node the facts produce."""
+def _locations(facts: FactSet, files: Collection[str] | None = None) -> dict[str, tuple[Location, str]]:
+    """IRI → (where it was written, how to name it) for every node the facts produce (with
+    ``files``, every node of those fact files: a fact's evidence and inference notes are its file's)."""
     source_ns, entity_ns, evidence_ns = PREFIXES["src"], PREFIXES["aid"], PREFIXES["ev"]
     where: dict[str, tuple[Location, str]] = {}
     for source_id, at in facts.source_where.items():
         where[source_ns + source_id] = (at, f"source {source_id!r}")
-    for fact_id, record in facts.records.items():
-        name = f"{record.kind} {fact_id!r}"
-        where[entity_ns + fact_id] = (facts.where[fact_id], name)
+    for fact_id, at in facts.where.items():
+        if files is not None and at.path not in files:
+            continue
+        name = f"{facts.records[fact_id].kind} {fact_id!r}"
+        where[entity_ns + fact_id] = (at, name)
         for quote in facts.evidence.get(fact_id, []):
             where[evidence_ns + evidence_id(fact_id, quote.source, quote.quote)] = (quote.where, f"{name} evidence")
     for inference in facts.inferences:
+        if files is not None and facts.where[inference.fact].path not in files:
+            continue
         name = f"{facts.records[inference.fact].kind} {inference.fact!r} inferred {inference.field!r}"
         where[inference_iri(inference.fact, inference.field)] = (inference.where, name)
     return where

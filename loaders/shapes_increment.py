@@ -197,7 +197,7 @@ def _patched(
     )
     problems = {file: list(found) for file, found in state.problems.items() if file not in redo}
     problems.update({file: [] for file in facts.files if file in redo})
-    for focus, problem in located(shape_results(store, foci=own), facts):
+    for focus, problem in located(shape_results(store, foci=own), facts, files=redo):
         problems[own[focus]].append(problem)
     kinds = {file: state.kinds[file] for file in facts.files if file not in redo} | _kinds(facts, redo)
     return problems, kinds, [file for file in facts.files if file in redo]

@@ -15,8 +15,15 @@ from bench.generate import generate
 from loaders import load_facts
 from loaders.check import check_all
 from loaders.facts import FactSet
+from ontology import shapes_path
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+LABELS_WITHOUT_BANG = """
+@prefix ag: <https://w3id.org/aidgraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+<urn:test:pledge-labels> sh:targetClass ag:Pledge ; sh:property [ sh:path rdfs:label ; sh:pattern "^[^!]" ] .
+"""
 
 
 def _snapshot(facts: FactSet) -> dict[str, Any]:
@@ -105,3 +112,23 @@ def test_check_after_an_edit_unpickles_only_the_records_it_validates(tmp_path: P
     assert (report.problems, report.facts, report.files, report.quotes, report.inferences) == (
         clean.problems, clean.facts, clean.files, clean.quotes, clean.inferences,
     )
+
+
+def test_a_shape_problem_after_an_edit_is_located_from_the_edited_files_records(
+    tmp_path: Path, unpickled: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(shapes_path().read_text(encoding="utf-8") + LABELS_WITHOUT_BANG, encoding="utf-8")
+    monkeypatch.setattr("loaders.shacl.shapes_path", lambda: shapes)
+    seeds, cache = generate(tmp_path / "seeds", 3000, seed=5), tmp_path / "build"
+    check_all(seeds, cache_dir=cache)
+    part = seeds / "facts" / "part-0001.yaml"
+    lines = part.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = lines[2].replace("label: ", "label: '!", 1).rstrip("\n") + "'\n"  # the first pledge's label
+    part.write_text("".join(lines), "utf-8")
+    unpickled.clear()
+    report = check_all(seeds, cache_dir=cache)
+    assert unpickled == ["entities.yaml"]
+    assert [str(p) for p in report.problems] == [str(p) for p in check_all(seeds).problems]
+    assert len(report.problems) == 1 and "shape violation on rdfs:label" in str(report.problems[0])
+    assert report.problems[0].where.path == str(part)
