@@ -673,13 +673,13 @@ class _Loader:
 
     def _derive_scopes(self) -> None:
         """Whether each pledge's money crosses a border: derived where the facts tell, else as stated."""
-        sketches, scopes = self.sketches, self.facts.scopes
+        sketches, scopes, records = self.sketches, self.facts.scopes, _SetRecords(self)
         pledges = [sketches[i] for i in sorted(i for i, s in sketches.items() if s.kind == "pledge")]
         for pledge in pledges:
             derived = derive_scope(pledge, sketches)
             if pledge.scope is not None:
                 if derived is not None and derived[0] != pledge.scope:
-                    why = scope_reason(*derived, _SetRecords(self))
+                    why = scope_reason(*derived, records)  # the labels, read only for a message
                     message = f"pledge {pledge.id!r}: scope {pledge.scope!r} contradicts the facts: {why}"
                     self.problems.append(Problem(pledge.entry.at("scope"), message))
                 scopes[pledge.id] = (pledge.scope, True)

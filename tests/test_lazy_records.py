@@ -12,7 +12,7 @@ import yaml
 
 import loaders.facts as facts_module
 from bench.generate import generate
-from loaders import load_facts
+from loaders import FactError, load_facts
 from loaders.check import check_all
 from loaders.facts import FactSet
 from ontology import shapes_path
@@ -132,3 +132,24 @@ def test_a_shape_problem_after_an_edit_is_located_from_the_edited_files_records(
     assert [str(p) for p in report.problems] == [str(p) for p in check_all(seeds).problems]
     assert len(report.problems) == 1 and "shape violation on rdfs:label" in str(report.problems[0])
     assert report.problems[0].where.path == str(part)
+
+
+def test_contradicted_scopes_read_the_countries_labels_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each message names the countries; their file's records are taken once, not once per message."""
+    seeds, cache = generate(tmp_path / "seeds", 1000, seed=5), tmp_path / "build"
+    load_facts(seeds, workers=1, cache_dir=cache)
+    part = seeds / "facts" / "part-0000.yaml"
+    part.write_text(part.read_text(encoding="utf-8").replace("    pledged_by: ", "    scope: domestic\n    pledged_by: "), "utf-8")
+    taken: list[str] = []
+    real = facts_module._SetRecords.read
+
+    def spy(self, result, defined):  # type: ignore[no-untyped-def]
+        taken.append(Path(result.file).name)
+        return real(self, result, defined)
+
+    monkeypatch.setattr(facts_module._SetRecords, "read", spy)
+    with pytest.raises(FactError) as err:
+        load_facts(seeds, workers=1, cache_dir=cache, lazy=True)
+    contradicted = [p for p in err.value.problems if "contradicts the facts: the donor's country is" in p.message]
+    assert len(contradicted) > 100
+    assert taken == ["entities.yaml"]
