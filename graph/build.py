@@ -129,7 +129,7 @@ def build_store(
     told of each fact file read, and with ``cache_dir`` unchanged files are not read again (see
     :func:`loaders.facts.load_facts`).
     """
-    facts, positions = _read_facts(seeds_dir, corpus_dir, progress, articles, cache_dir)
+    facts, positions = _read_facts(seeds_dir, corpus_dir, progress, articles, cache_dir, lazy=False)
     store = ox.Store() if path is None else ox.Store(str(path))
     load_into_store(store, facts_to_ntriples(facts, positions=positions), on_disk=path is not None)
     if path is not None:
@@ -143,8 +143,10 @@ def _read_facts(
     progress: Callable[[int, int], None] | None,
     articles: dict[str, str | None] | None,
     cache_dir: Path | None,
+    *,
+    lazy: bool,
 ) -> tuple[FactSet, Positions | None]:
-    facts = load_facts(seeds_dir, progress=progress, cache_dir=cache_dir)
+    facts = load_facts(seeds_dir, progress=progress, cache_dir=cache_dir, lazy=lazy)
     if not corpus_dir:
         return facts, None
     corpus = check_corpus(facts, corpus_dir)
@@ -187,7 +189,9 @@ def build(
             copying = partial(copy_previous, out_dir / STORE_DIR, staging, previous or b"")
             with InBackground(copying, fork=counting) as copied:
                 articles: dict[str, str | None] = {}
-                facts, positions = _read_facts(seeds_dir, corpus_dir, progress, articles, out_dir)
+                # A patch reads the records of the files it redoes; the money's child unpickles the
+                # rest beside it. A clean build reads them all here, before that child forks.
+                facts, positions = _read_facts(seeds_dir, corpus_dir, progress, articles, out_dir, lazy=index is not None)
                 if index is not None and copied.result() != (index.counts.triples, index.turtle[0]):
                     index = previous = None  # the store or the Turtle file changed since the build
             with InBackground(partial(pledge_money, facts), fork=len(facts.records) >= FORK_SUMMARY_AT) as money:

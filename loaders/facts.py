@@ -23,6 +23,7 @@ import functools
 import gc
 import os
 import pickle
+import threading
 from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -835,10 +836,15 @@ class _SetRecords(Mapping[str, Record]):
         self.records: dict[str, Record] = {}
         """The records unpickled so far (all of them, in the order read, after :meth:`read` of every file)."""
         self._wheres: dict[str, list[Location]] = {}
+        self._taken: set[str] = set()
+        self._reading = threading.Lock()  # the build totals the money in a thread beside its writes
 
     def read(self, result: _FileResult, defined: list[_Sketch]) -> None:
-        """Take the records of the facts a file defined (unpickling them, the collector paused)."""
-        with collector_paused():
+        """Take the records of the facts a file defined, once (unpickling them, the collector paused)."""
+        with self._reading, collector_paused():
+            if result.file in self._taken:
+                return
+            self._taken.add(result.file)
             for record, wheres in self._loader.records_of(result, defined):
                 self.records[record.id] = record
                 self._wheres[record.id] = wheres

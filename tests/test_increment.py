@@ -248,12 +248,12 @@ def test_a_write_to_the_store_while_the_facts_are_read_is_not_in_the_update(
     del build(seeds, out).store
     read_facts = graph.build._read_facts
 
-    def written_meanwhile(*args: Any) -> Any:
+    def written_meanwhile(*args: Any, **kwargs: Any) -> Any:
         store = ox.Store(str(out / STORE_DIR))
         store.add(ox.Quad(ox.NamedNode("urn:by-hand"), ox.NamedNode("urn:note"), ox.Literal("written meanwhile")))
         store.flush()
         del store
-        return read_facts(*args)
+        return read_facts(*args, **kwargs)
 
     monkeypatch.setattr(graph.build, "_read_facts", written_meanwhile)
     edit_seed(seeds, FACTS, *RELABEL)

@@ -12,10 +12,12 @@ import yaml
 
 import loaders.facts as facts_module
 from bench.generate import generate
+from graph.build import build
 from loaders import FactError, load_facts
 from loaders.check import check_all
 from loaders.facts import FactSet
 from ontology import shapes_path
+from tests.test_increment import _outputs
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 LABELS_WITHOUT_BANG = """
@@ -153,3 +155,23 @@ def test_contradicted_scopes_read_the_countries_labels_once(tmp_path: Path, monk
     contradicted = [p for p in err.value.problems if "contradicts the facts: the donor's country is" in p.message]
     assert len(contradicted) > 100
     assert taken == ["entities.yaml"]
+
+
+@pytest.mark.parametrize("fork_at", [0, 10**9], ids=["money totalled in a child", "money totalled in a thread"])
+def test_a_build_after_an_edit_leaves_the_records_to_the_money_and_equals_a_clean_build(
+    tmp_path: Path, unpickled: list[str], monkeypatch: pytest.MonkeyPatch, fork_at: int
+) -> None:
+    """The patch rewrites the edited file's part from its own records; the other files' records
+    are unpickled only where the summary's money is totalled (in a forked child at scale)."""
+    seeds, out = generate(tmp_path / "seeds", 3000, seed=5), tmp_path / "out"
+    build(seeds, out)
+    part = seeds / "facts" / "part-0001.yaml"
+    part.write_text(part.read_text(encoding="utf-8").replace("for development", "for roads", 1), "utf-8")
+    monkeypatch.setattr("graph.build.FORK_SUMMARY_AT", fork_at)
+    unpickled.clear()
+    edited = build(seeds, out)
+    assert edited.rewritten == [str(part)]
+    assert sorted(unpickled) == ([] if fork_at == 0 else ["entities.yaml", "part-0000.yaml", "part-0002.yaml"])
+    summary = edited.summary.lines()
+    clean = build(seeds, tmp_path / "clean")
+    assert _outputs(out) == _outputs(tmp_path / "clean") and summary == clean.summary.lines()
