@@ -33,7 +33,7 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
-from loaders.errors import FactError, Location, Problem
+from loaders.errors import AidgraphError, FactError, Location, Problem
 from loaders.paths import MAX_FILE_BYTES, read_regular, scan_fact_files
 from loaders.record_cache import RecordCache, restricted_loads
 from loaders.records import (
@@ -49,7 +49,7 @@ from loaders.records import (
     Region,
     Source,
 )
-from loaders.text import did_you_mean
+from loaders.text import did_you_mean, printable
 from loaders.yamlsource import YamlDocument, read_yaml, read_yaml_bytes
 
 __all__ = ["FactSet", "Inference", "Quote", "Waiver", "collector_paused", "inferable_fields", "inference_lines", "load_facts"]
@@ -209,7 +209,7 @@ def load_facts(
 
 
 @contextlib.contextmanager
-def collector_paused() -> Generator[None, None, None]:
+def collector_paused(*, freeze: bool = True) -> Generator[None, None, None]:
     """Python's cyclic garbage collector off while loading, back as it was afterwards.
 
     Loading allocates millions of objects that all live on, so each generation-2 collection scans
@@ -217,13 +217,15 @@ def collector_paused() -> Generator[None, None, None]:
     build. After a load the survivors are frozen (moved out of the collector's sight) so later
     collections do not scan them either; refcounting frees them as usual. The money totals of
     100k pledges pause it too (:func:`graph.summary.pledge_money`: 2.1 s with the collector running,
-    0.7 s with it paused).
+    0.7 s with it paused). Without ``freeze`` nothing is frozen: for a few records read later,
+    when freezing would also keep from the collector whatever garbage the caller holds then.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
-        gc.freeze()
+        if freeze:
+            gc.freeze()
     finally:
         if enabled:
             gc.enable()
@@ -458,10 +460,22 @@ class _FileResult:
                 self.references.setdefault(kinds, set()).update(targets)
 
     def fact_records(self) -> list[tuple[Record, list[Location]]]:
-        """Each fact's record and quotes' locations, unpickled on first use."""
+        """Each fact's record and quotes' locations, unpickled on first use.
+
+        Records that do not unpickle, or are not those of :attr:`facts` (a hand-made cache
+        entry), are read from the file again; if it no longer gives the same facts, the load is
+        refused with one line (it has changed since it was checked).
+        """
         if self.pickled is not None:
-            self.records, self.pickled = restricted_loads(self.pickled), None
+            records, self.pickled = restricted_loads(self.pickled), None
+            self.records = records if _records_match(records, self.facts) else self._read_again()
         return self.records
+
+    def _read_again(self) -> list[tuple[Record, list[Location]]]:
+        again = _read_file(Path(self.file))
+        if again.problems or again.facts != self.facts:
+            raise AidgraphError(f"{printable(self.file)}: the file changed while it was read: run again")
+        return again.records
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -469,6 +483,19 @@ class _FileResult:
             state["pickled"] = pickle.dumps(self.records, protocol=pickle.HIGHEST_PROTOCOL)
         state["records"] = []
         return state
+
+
+def _records_match(records: Any, facts: list[_Sketch]) -> bool:
+    """Are ``records`` (as unpickled) a file's records for these sketches, one each, in order?"""
+    return (
+        isinstance(records, list)
+        and len(records) == len(facts)
+        and all(
+            isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], Record) and pair[0].id == sketch.id
+            and pair[0].kind == sketch.kind and isinstance(pair[1], list) and len(pair[1]) == sketch.quotes
+            for pair, sketch in zip(records, facts, strict=False)
+        )
+    )
 
 
 def _read_file(path: Path, content: bytes | None = None) -> _FileResult:
@@ -841,7 +868,7 @@ class _SetRecords(Mapping[str, Record]):
 
     def read(self, result: _FileResult, defined: list[_Sketch]) -> None:
         """Take the records of the facts a file defined, once (unpickling them, the collector paused)."""
-        with self._reading, collector_paused():
+        with self._reading, collector_paused(freeze=False):  # freezing would keep the caller's garbage too
             if result.file in self._taken:
                 return
             self._taken.add(result.file)
@@ -897,6 +924,9 @@ class _SetEvidence(Mapping[str, list[Quote]]):
 
     def __len__(self) -> int:
         return len(self.records)
+
+    def __contains__(self, fact_id: object) -> bool:
+        return fact_id in self.records
 
 
 def derive_scope(pledge: _Sketch, facts: Mapping[str, _Sketch]) -> tuple[str, str, set[str]] | None:

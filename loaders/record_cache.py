@@ -144,13 +144,16 @@ class RecordCache:
 
 
 def restricted_loads(data: bytes) -> Any:
-    """Unpickle ``data`` allowing only the classes a cached result is made of.
+    """Unpickle ``data`` allowing only the classes a cached result is made of; None when it cannot be.
 
     For a part of a result pickled apart from the rest (a file's records, unpickled only when
-    asked for): its bytes were inside an entry whose digest checked out, or came from the
-    loader's own worker.
+    asked for): its bytes were inside an entry whose digest checked out, so only a hand-made
+    entry gets None here, and the caller reads the file again (as for any miss).
     """
-    return _EntryUnpickler(io.BytesIO(data)).load()
+    try:
+        return _EntryUnpickler(io.BytesIO(data)).load()
+    except _DAMAGED:
+        return None
 
 
 class _EntryUnpickler(pickle.Unpickler):

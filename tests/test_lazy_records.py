@@ -175,3 +175,24 @@ def test_a_build_after_an_edit_leaves_the_records_to_the_money_and_equals_a_clea
     summary = edited.summary.lines()
     clean = build(seeds, tmp_path / "clean")
     assert _outputs(out) == _outputs(tmp_path / "clean") and summary == clean.summary.lines()
+
+
+def test_records_read_lazily_leave_the_callers_garbage_to_the_collector(tmp_path: Path) -> None:
+    """The load freezes what it made; a file's records read later must not freeze (keep from the
+    collector) what the caller holds at that moment."""
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    seeds, cache = generate(tmp_path / "seeds", 2000, seed=5), tmp_path / "build"
+    load_facts(seeds, workers=1, cache_dir=cache)
+    facts = load_facts(seeds, workers=1, cache_dir=cache, lazy=True)
+    cycle = Node()
+    cycle.itself = cycle  # type: ignore[attr-defined]
+    alive = weakref.ref(cycle)
+    assert facts.records["pledge-0001000"].id == "pledge-0001000"
+    del cycle
+    gc.collect()
+    assert alive() is None and gc.isenabled()

@@ -13,7 +13,7 @@ import pytest
 
 import loaders.facts as facts_module
 from bench.generate import generate
-from loaders import FactError, load_facts
+from loaders import AidgraphError, FactError, load_facts
 from loaders.rdf import facts_to_ntriples
 from loaders.record_cache import CACHE_DIR, RecordCache
 
@@ -295,3 +295,57 @@ def test_only_a_file_with_a_broken_reference_is_walked(tmp_path: Path, monkeypat
     with pytest.raises(FactError, match="unknown actor 'xagency|unknown actor 'xcountry"):
         load_facts(seeds, workers=1)
     assert set(walked) == {str(part)} and len(walked) == 1000
+
+
+INNER_CASES = ("another file's records", "names a module function", "one fewer", "other facts, as many", "runs code", "truncated")
+
+
+def _inner_records(entry: bytes, marker: Path, other: bytes) -> dict[str, bytes]:
+    """Hand-made records inside an entry whose digest matches: each must be read from the file again."""
+    _, result = pickle.loads(entry[32:])
+    records = pickle.loads(result.pickled)
+    renamed = [(record.model_copy(update={"id": f"x{record.id}"}), wheres) for record, wheres in records]
+    return {
+        "runs code": pickle.dumps(_RunsCode(marker)),
+        "names a module function": pickle.dumps(facts_module.load_facts),
+        "truncated": result.pickled[:-20],
+        "another file's records": pickle.loads(other[32:])[1].pickled,
+        "other facts, as many": pickle.dumps(renamed),
+        "one fewer": pickle.dumps(records[:-1]),
+    }
+
+
+@pytest.mark.parametrize("lazy", [False, True], ids=["eager", "lazy"])
+@pytest.mark.parametrize("case", INNER_CASES)
+def test_hand_made_records_inside_an_entry_are_read_from_the_file_again(
+    case: str, lazy: bool, write_seeds, tmp_path: Path, reads: list[str]
+) -> None:
+    """A file's records are unpickled apart from the rest of its entry, when first asked for; if
+    they are not that file's (the entry was made by hand, digest and all), the file is read again."""
+    seeds, cache, marker = write_seeds(), tmp_path / "build", tmp_path / "marker"
+    clean = load_facts(seeds, workers=1)
+    load_facts(seeds, workers=1, cache_dir=cache)
+    facts, sources = (RecordCache(cache)._entry(str(seeds / name)) for name in ("facts.yaml", "sources.yaml"))
+    key, result = pickle.loads(facts.read_bytes()[32:])
+    forged = _inner_records(facts.read_bytes(), marker, sources.read_bytes())
+    assert sorted(forged) == sorted(INNER_CASES)
+    result.pickled = forged[case]
+    facts.write_bytes(_signed(pickle.dumps((key, result))))
+    reads.clear()
+    loaded = load_facts(seeds, workers=1, cache_dir=cache, lazy=lazy)
+    assert dict(loaded.records) == dict(clean.records) and dict(loaded.evidence) == dict(clean.evidence)
+    assert reads == ["facts.yaml"] and not marker.exists()
+
+
+def test_records_read_again_from_a_file_that_changed_are_refused(write_seeds, tmp_path: Path) -> None:
+    seeds, cache = write_seeds(), tmp_path / "build"
+    load_facts(seeds, workers=1, cache_dir=cache)
+    entry = RecordCache(cache)._entry(str(seeds / "facts.yaml"))
+    key, result = pickle.loads(entry.read_bytes()[32:])
+    result.pickled = b"not a pickle"
+    entry.write_bytes(_signed(pickle.dumps((key, result))))
+    facts = load_facts(seeds, workers=1, cache_dir=cache, lazy=True)
+    edit = seeds / "facts.yaml"
+    edit.write_text(edit.read_text(encoding="utf-8").replace("id: dfc", "id: dfc-renamed"), encoding="utf-8")
+    with pytest.raises(AidgraphError, match=r"facts\.yaml: the file changed while it was read: run again"):
+        facts.records["dfc"]
