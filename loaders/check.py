@@ -91,7 +91,9 @@ def check_all(
     or with pySHACL on an rdflib graph (``pyshacl``, the reference; minutes at 100k). With
     ``cache_dir`` (a build directory), files unchanged since the last run are not re-read (see
     :mod:`loaders.record_cache`), and the ``sparql`` shapes validate only the nodes of the files
-    an edit changed (see :mod:`loaders.shapes_increment`).
+    an edit changed (see :mod:`loaders.shapes_increment`). The facts are read lazy: the checks
+    across files read each fact's sketch, and a cached file's records are unpickled only when
+    something asks for one of them (the shapes' files; the corpus, given one).
     """
     report = CheckReport()
     try:
