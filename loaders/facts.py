@@ -349,7 +349,8 @@ class _Validated:
     entry: _Entry
     name: str
     where: Location
-    quote_wheres: list[Location]
+    quote_where: Location | None
+    """Where a mention's or a waiver's quote is written (None for a source)."""
 
 
 class _Inferred(NamedTuple):
@@ -559,9 +560,9 @@ def _validate(model: type[BaseModel], item: Any, entry: _Entry, result: _FileRes
             result.problems.append(Problem(entry.at(*error["loc"]), f"{name}: {_explain(error, model)}"))
         return
     if isinstance(record, Mention | NotCurated):
-        result.items.append(_Validated(record, entry, name, entry.at(), [entry.at("quote")]))
+        result.items.append(_Validated(record, entry, name, entry.at(), entry.at("quote")))
     elif isinstance(record, Source):
-        result.items.append(_Validated(record, entry, name, entry.at(), []))
+        result.items.append(_Validated(record, entry, name, entry.at(), None))
     else:
         result.add_fact(record, entry)
 
@@ -593,9 +594,9 @@ class _Loader:
         for item in result.items:
             record = item.record
             if isinstance(record, Mention):
-                self.mentions.append((record, item.entry, item.quote_wheres[0]))
+                self.mentions.append((record, item.entry, item.quote_where))
             elif isinstance(record, NotCurated):
-                self.waivers.append((record, item.entry, item.quote_wheres[0]))
+                self.waivers.append((record, item.entry, item.quote_where))
             elif record.id in self.facts.sources:
                 self._duplicate(item.name, item.entry, self.facts.source_where[record.id])
             else:
