@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import Decimal
 
+import pyoxigraph as ox
 import pytest
 
 from graph.errors import QueryError
 from graph.query.named import named_queries, parse_named_query
 from graph.query.run import run_query
+from ontology.prefixes import AG_NS, PREFIXES, SRC_NS
 from tests.conftest import raises_exactly
 
 
@@ -154,6 +157,25 @@ def test_entities_in_more_than_one_source(ask) -> None:
     assert counts["Remain in Mexico"] == 3
     assert "Marcelo Ebrard" not in counts
     assert all(count > 1 for count in counts.values())
+
+
+def test_multi_source_lists_exactly_the_facts_with_two_sources_in_their_evidence(seed_store, ask) -> None:
+    """Every row, counted from the store's triples in Python rather than by a query."""
+    sources: dict[ox.NamedNode, set[str]] = defaultdict(set)
+    for link in seed_store.quads_for_pattern(None, ox.NamedNode(AG_NS + "evidence"), None):
+        for said in seed_store.quads_for_pattern(link.object, ox.NamedNode(AG_NS + "source"), None):
+            sources[link.subject].add(said.object.value.removeprefix(SRC_NS))
+    expected = {
+        (label.object.value, kind.object.value.removeprefix(AG_NS), len(ids), ", ".join(sorted(ids)))
+        for fact, ids in sources.items()
+        if len(ids) > 1
+        for label in seed_store.quads_for_pattern(fact, ox.NamedNode(PREFIXES["rdfs"] + "label"), None)
+        for kind in seed_store.quads_for_pattern(fact, ox.NamedNode(PREFIXES["rdf"] + "type"), None)
+        if kind.object.value.startswith(AG_NS)
+    }
+    rows = [(r["name"], r["class"], r["sourceCount"], r["sources"]) for r in ask("multi-source")]
+    assert len(expected) > 20 and len(rows) == len(expected) and set(rows) == expected
+    assert [(-count, name) for name, _, count, _ in rows] == sorted((-count, name) for name, _, count, _ in rows)
 
 
 def test_timeline_is_in_date_order_with_its_precision(ask) -> None:
