@@ -542,11 +542,12 @@ def reasons(results: dict[int, list[dict[str, object]]]) -> str:
             "engine's joining and grouping, not the disk. Each property a total reads is one hash join of "
             "100k rows, about 0.17 s: the five that totals-by-donor needs (body, scope, amount, currency, "
             "qualifier) take 0.75 s counted alone, before any grouping, and the same star pattern as one "
-            "basic graph pattern (Oxigraph's nested-loop join) takes 2.1 s for two properties. multi-source "
-            "counts the sources of each of the 105k facts with evidence (0.41 s alone) and builds the class "
-            "and source names on every row; rewrites that keep the facts with two sources first and name only "
-            "those were slower here (2.0 and 5.3 s): Oxigraph joins before it filters. (Measured once, "
-            "2026-12-06.)"
+            "basic graph pattern (Oxigraph's nested-loop join) takes 2.1 s for two properties (measured once, "
+            "2026-12-06). multi-source counts the sources of each of the 105k facts with evidence first, then "
+            "names only the facts with two or more, each looked up from its row by an OPTIONAL triple pattern "
+            "(since 532c481; 2.0 s before it). The generated set gives no fact a second "
+            "source, so here it times the counting; with a second source on every fifth fact (21k rows) it "
+            "took 1.2 s against 1.8 s for the query before it (measured once, 2026-12-08)."
         ),
         "full listings with CSV, 100k": (
             f"- **listings**: {listings}. Each is the command end to end: its start and the check that the "
